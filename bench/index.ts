@@ -1,0 +1,2 @@
+// Placeholder: the benchmark harness replaces this file.
+console.log('no benchmarks yet');

@@ -1,0 +1,277 @@
+/**
+ * The channel implementation (Go's `hchan`).
+ *
+ * Invariants (checked by `assertInvariants` under GORX_DEBUG):
+ * - `recvq` non-empty  =>  the buffer is empty and `sendq` is empty;
+ * - `sendq` non-empty  =>  the buffer holds at least `capacity` values and `recvq` is empty;
+ * - `closed`           =>  `recvq` is empty (close wakes every receiver) and `sendq` is empty;
+ * - the buffer holds more than `capacity` values only after `unrecv` put a value back.
+ *
+ * Every operation checks in the same order: abort, closed (send), waiting partner or buffer,
+ * closed (recv), then park. Waiters are completed only after the channel state is consistent,
+ * because completing one may run user code synchronously.
+ */
+import type { Chan, ChanOptions, OpOptions, TryRecvResult } from '../chan.js';
+import { ChannelClosedError } from '../errors.js';
+import { current } from './park.js';
+import { Ring } from './ring.js';
+import { RECV, SEND, type RecvCallback, WaitQ, Waiter } from './waiter.js';
+import { defer, resolvedVoid, resolvedWith, spend } from './yield.js';
+
+/** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
+export const CHANNEL_BRAND = Symbol.for('gorx.channel');
+
+const EMPTY: TryRecvResult<never> = Object.freeze({
+  ok: false,
+  closed: false,
+}) as TryRecvResult<never>;
+const DRAINED: TryRecvResult<never> = Object.freeze({
+  ok: false,
+  closed: true,
+}) as TryRecvResult<never>;
+const NOT_PARKED = (): boolean => false;
+const DEBUG = typeof process !== 'undefined' && !!process.env?.GORX_DEBUG;
+
+let nextId = 1;
+
+export class Channel<T> implements Chan<T> {
+  readonly id = nextId++;
+  readonly capacity: number;
+  readonly name: string | undefined;
+  buf: Ring<T> | null;
+  readonly recvq = new WaitQ();
+  readonly sendq = new WaitQ();
+  isClosed = false;
+  closeError: Error | undefined = undefined;
+
+  constructor(capacity: number, options: ChanOptions | undefined) {
+    this.capacity = capacity;
+    this.name = options?.name;
+    this.buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+  }
+
+  get length(): number {
+    return this.buf === null ? 0 : this.buf.n;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  /** True when a receive can complete with a value now. */
+  recvReady(): boolean {
+    return (this.buf !== null && this.buf.n > 0) || this.sendq.head !== null;
+  }
+
+  /** True when a send can complete now: a receiver waits or the buffer has room. */
+  sendReady(): boolean {
+    return this.recvq.head !== null || (this.buf !== null && this.buf.n < this.capacity);
+  }
+
+  /** Takes the next value. Precondition: `recvReady()`. */
+  take(): T {
+    const buf = this.buf;
+    if (buf !== null && buf.n > 0) {
+      const v = buf.shift();
+      if (buf.n < this.capacity) {
+        const s = this.sendq.shift();
+        if (s !== null) {
+          buf.push(s.value as T);
+          s.value = undefined;
+          s.done(undefined, true, undefined);
+        }
+      }
+      if (DEBUG) this.assertInvariants();
+      return v;
+    }
+    const s = this.sendq.shift()!;
+    const v = s.value as T;
+    s.value = undefined;
+    s.done(undefined, true, undefined);
+    return v;
+  }
+
+  /** Gives a value to a waiting receiver or the buffer. Precondition: `sendReady()`, not closed. */
+  give(value: T): void {
+    const r = this.recvq.shift();
+    if (r !== null) r.done(value, true, undefined);
+    else this.buf!.push(value);
+    if (DEBUG) this.assertInvariants();
+  }
+
+  send(value: T, opts?: OpOptions): Promise<void> {
+    const signal = opts?.signal;
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (this.isClosed) return Promise.reject(new ChannelClosedError('send on closed channel'));
+    if (this.sendReady()) {
+      this.give(value);
+      return resolvedVoid();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const w = new Waiter(this as Channel<unknown>, SEND);
+      w.value = value;
+      w.resolve = resolve as (v: unknown) => void;
+      w.reject = reject;
+      w.parkOn(this.sendq, signal);
+    });
+  }
+
+  recv(opts?: OpOptions): Promise<T> {
+    const signal = opts?.signal;
+    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (this.recvReady()) {
+      const v = this.take();
+      if (current !== null && current.tracksTaken) current.took(this, v);
+      return resolvedWith(v);
+    }
+    if (this.isClosed) return Promise.reject(this.closedRecvError());
+    return new Promise<T>((resolve, reject) => {
+      const w = new Waiter(this as Channel<unknown>, RECV);
+      w.resolve = resolve as (v: unknown) => void;
+      w.reject = reject;
+      w.parkOn(this.recvq, signal);
+    });
+  }
+
+  trySend(value: T): boolean {
+    if (this.isClosed) throw new ChannelClosedError('send on closed channel');
+    if (!this.sendReady()) return false;
+    this.give(value);
+    return true;
+  }
+
+  tryRecv(): TryRecvResult<T> {
+    if (this.recvReady()) return { ok: true, value: this.take() };
+    return this.isClosed ? DRAINED : EMPTY;
+  }
+
+  recvCallback(callback: RecvCallback<T>): () => boolean {
+    if (typeof callback !== 'function') {
+      throw new TypeError('recvCallback: callback must be a function');
+    }
+    if (this.recvReady()) {
+      callback(this.take(), true, undefined);
+      return NOT_PARKED;
+    }
+    if (this.isClosed) {
+      callback(undefined, false, this.closeError);
+      return NOT_PARKED;
+    }
+    const w = new Waiter(this as Channel<unknown>, RECV);
+    w.cb = callback as RecvCallback<unknown>;
+    w.parkOn(this.recvq, undefined);
+    return () => w.withdraw();
+  }
+
+  close(error?: Error): void {
+    if (this.isClosed) throw new ChannelClosedError('close of closed channel');
+    this.isClosed = true;
+    this.closeError = error;
+    // State is final before anyone is woken: a woken callback that re-enters sees a closed channel.
+    let w: Waiter | null;
+    while ((w = this.recvq.shift()) !== null) w.done(undefined, false, error);
+    while ((w = this.sendq.shift()) !== null) {
+      w.value = undefined;
+      w.done(undefined, false, new ChannelClosedError('send on closed channel'));
+    }
+  }
+
+  /** Puts a value back at the head (a killed receiver's value). May exceed `capacity` by design. */
+  unrecv(value: unknown): void {
+    const r = this.recvq.shift();
+    if (r !== null) {
+      r.done(value, true, undefined);
+      return;
+    }
+    (this.buf ??= new Ring<T>(1)).unshift(value as T);
+  }
+
+  closedRecvError(): Error {
+    return this.closeError ?? new ChannelClosedError('receive from closed channel');
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return new ChanIterator(this);
+  }
+
+  describe(): string {
+    return this.name !== undefined ? `chan "${this.name}"` : `chan #${this.id}`;
+  }
+
+  toString(): string {
+    return `Chan(${this.name ?? `#${this.id}`})`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const cap = this.capacity === Infinity ? 'unbounded' : String(this.capacity);
+    return (
+      `Chan ${this.name !== undefined ? JSON.stringify(this.name) : `#${this.id}`} ` +
+      `{ capacity: ${cap}, length: ${this.length}, closed: ${this.isClosed}, ` +
+      `waitingReceivers: ${this.recvq.size}, waitingSenders: ${this.sendq.size} }`
+    );
+  }
+
+  assertInvariants(): void {
+    const bufN = this.buf === null ? 0 : this.buf.n;
+    const bad =
+      (this.recvq.head !== null && (bufN > 0 || this.sendq.head !== null)) ||
+      (this.sendq.head !== null && bufN < this.capacity) ||
+      (this.isClosed && (this.recvq.head !== null || this.sendq.head !== null));
+    if (bad) throw new Error(`gorx internal invariant broken on ${this.describe()}: this is a bug`);
+  }
+}
+(Channel.prototype as unknown as Record<symbol, unknown>)[CHANNEL_BRAND] = true;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** `for await` over a channel. `return()` (a `break`) withdraws any pending receive. */
+class ChanIterator<T> implements AsyncIterableIterator<T> {
+  private pending: Set<Waiter> | null = null;
+  private finished = false;
+
+  constructor(private readonly ch: Channel<T>) {}
+
+  next(): Promise<IteratorResult<T>> {
+    const ch = this.ch;
+    if (this.finished) return Promise.resolve(DONE);
+    if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
+    if (ch.isClosed) {
+      this.finished = true;
+      return ch.closeError !== undefined ? Promise.reject(ch.closeError) : Promise.resolve(DONE);
+    }
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      const w = new Waiter(ch as Channel<unknown>, RECV);
+      w.cb = (value, ok, error) => {
+        this.pending?.delete(w);
+        if (ok) {
+          const r = { value: value as T, done: false as const };
+          if (spend()) defer(resolve, r);
+          else resolve(r);
+        } else {
+          this.finished = true;
+          if (error !== undefined) reject(error);
+          else resolve(DONE);
+        }
+      };
+      w.parkOn(ch.recvq, undefined);
+      (this.pending ??= new Set()).add(w);
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.finished = true;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) {
+      for (const w of pending) {
+        const cb = w.cb;
+        if (w.withdraw() && cb !== null) cb(undefined, false, undefined);
+      }
+    }
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * Bookkeeping shared by every blocking operation ("parked op"): the process-wide list used by
+ * deadlock detection, AbortSignal wiring, and binding to the goroutine that performs it.
+ *
+ * Invariants:
+ * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
+ * - an op with an abort listener has `signal` and `onAbort` set, and loses both in `unpark`;
+ * - an op's `owner` has it in its bound set exactly while it is parked.
+ */
+import { DeadlockError } from '../errors.js';
+
+/** What a goroutine exposes to the channel layer. Implemented by `go()`'s runtime. */
+export interface Owner {
+  readonly id: number;
+  readonly name: string;
+  /** Generator goroutines record received values until their code resumes, to put them back. */
+  readonly tracksTaken: boolean;
+  bind(op: Parked): void;
+  unbind(op: Parked): void;
+  took(ch: TakenFrom, value: unknown): void;
+}
+
+/** A channel that can take a value back at its head (used when a receiver is killed). */
+export interface TakenFrom {
+  unrecv(value: unknown): void;
+}
+
+/** Property set on a goroutine's `ctx.signal`, so ops given that signal bind to it without a listener. */
+export const kOwner: unique symbol = Symbol('gorx.owner');
+
+/** A blocking operation: a plain send/recv waiter or a select. */
+export abstract class Parked {
+  gprev: Parked | null = null;
+  gnext: Parked | null = null;
+  owner: Owner | null = null;
+  signal: AbortSignal | null = null;
+  onAbort: (() => void) | null = null;
+  /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
+  abstract withdraw(): boolean;
+  /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */
+  abstract fail(error: unknown): void;
+  /** One line for diagnostics: what the op waits on. */
+  abstract describe(): string;
+}
+
+/** The generator goroutine whose code is running synchronously right now, if any. */
+export let current: Owner | null = null;
+
+/** Sets `current`; returns the previous value so callers can restore it. */
+export function setCurrent(owner: Owner | null): Owner | null {
+  const prev = current;
+  current = owner;
+  return prev;
+}
+
+let head: Parked | null = null;
+let exitHooked = false;
+
+/** Registers a parked op. Precondition: the op is already enqueued on its channel(s). */
+export function park(op: Parked, signal: AbortSignal | undefined): void {
+  op.gnext = head;
+  if (head !== null) head.gprev = op;
+  head = op;
+  if (!exitHooked) hookExit();
+  let owner: Owner | null = null;
+  if (signal !== undefined) {
+    owner = (signal as unknown as { [kOwner]?: Owner })[kOwner] ?? null;
+    if (owner === null) {
+      const onAbort = (): void => {
+        if (op.withdraw()) op.fail(signal.reason);
+      };
+      op.signal = signal;
+      op.onAbort = onAbort;
+      signal.addEventListener('abort', onAbort, { once: true });
+    }
+  }
+  if (owner === null) owner = current;
+  if (owner !== null) {
+    op.owner = owner;
+    owner.bind(op);
+  }
+}
+
+/** Undoes `park`. Precondition: the op is parked. */
+export function unpark(op: Parked): void {
+  if (op.gprev !== null) op.gprev.gnext = op.gnext;
+  else head = op.gnext;
+  if (op.gnext !== null) op.gnext.gprev = op.gprev;
+  op.gprev = op.gnext = null;
+  if (op.signal !== null) {
+    op.signal.removeEventListener('abort', op.onAbort!);
+    op.signal = null;
+    op.onAbort = null;
+  }
+  if (op.owner !== null) {
+    op.owner.unbind(op);
+    op.owner = null;
+  }
+}
+
+/** Number of parked ops (diagnostics and tests). */
+export function parkedCount(): number {
+  let n = 0;
+  for (let op = head; op !== null; op = op.gnext) n++;
+  return n;
+}
+
+/** Parked ops, newest first (diagnostics). */
+export function parkedOps(): Parked[] {
+  const out: Parked[] = [];
+  for (let op = head; op !== null; op = op.gnext) out.push(op);
+  return out;
+}
+
+/** Renders the list of blocked goroutines for a deadlock message; installed by the goroutine runtime. */
+let reporter: ((ops: Parked[]) => string) | null = null;
+
+export function setDeadlockReporter(fn: (ops: Parked[]) => string): void {
+  reporter = fn;
+}
+
+function defaultReport(ops: Parked[]): string {
+  return ops.map((op) => `main program: blocked in ${op.describe()}`).join('\n');
+}
+
+export const DEADLOCK_HEADLINE = 'all goroutines are asleep - deadlock!';
+
+/**
+ * `beforeExit` fires when the event loop has nothing left to do. Any op still parked then can
+ * never complete: reject each with a DeadlockError. The rejections schedule more work, so the
+ * loop goes on and Node emits `beforeExit` again if everything settles into silence once more.
+ */
+function onBeforeExit(): void {
+  if (head === null) return;
+  const ops = parkedOps().reverse();
+  const message = `${DEADLOCK_HEADLINE}\n\n${(reporter ?? defaultReport)(ops)}`;
+  for (const op of ops) {
+    if (op.withdraw()) op.fail(new DeadlockError(message));
+  }
+}
+
+function hookExit(): void {
+  exitHooked = true;
+  const proc = (globalThis as { process?: NodeJS.Process }).process;
+  proc?.on?.('beforeExit', onBeforeExit);
+}

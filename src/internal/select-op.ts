@@ -1,0 +1,131 @@
+/**
+ * A parked select: one waiter per channel case, one shared claim (`done`) so exactly one case
+ * commits, and O(1) removal of the losing waiters at the moment of commit.
+ *
+ * Invariants:
+ * - while `done` is false, every waiter of the select is queued on its channel;
+ * - `commit` sets `done` and unlinks every other waiter before any user code can run, so no
+ *   partner can ever find a waiter of a finished select;
+ * - promise cases settle through `settlePromise`, which is a no-op once `done` is set.
+ */
+import { ChannelClosedError } from '../errors.js';
+import { Parked, park, setCurrent, unpark } from './park.js';
+import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
+import { defer, spend } from './yield.js';
+
+/** Result of a select: the fired case, the value received (recv) and Go's `ok`. */
+export interface RawResult {
+  index: number;
+  value: unknown;
+  ok: boolean;
+}
+
+export type OnResult = (result: RawResult) => void;
+export type OnError = (error: unknown) => void;
+
+export class SelectOp extends Parked {
+  readonly waiters: Waiter[] = [];
+  done = false;
+  private promises = 0;
+  private ownerAtPark: Parked['owner'] = null;
+
+  constructor(
+    private onResult: OnResult | null,
+    private onError: OnError | null,
+    /** Promise mode: results are deferred when the turn's budget is spent; callbacks never are. */
+    private readonly promiseMode: boolean,
+  ) {
+    super();
+  }
+
+  /** Adds a channel case. Precondition: not yet parked. */
+  addWaiter(w: Waiter, q: WaitQ, index: number): void {
+    w.sel = this;
+    w.index = index;
+    q.push(w);
+    this.waiters.push(w);
+  }
+
+  /** Adds a promise case. Precondition: not yet parked. */
+  addPromise(p: PromiseLike<unknown>, index: number): void {
+    this.promises++;
+    p.then(
+      (value) => this.settlePromise(index, value, undefined, true),
+      (error: unknown) => this.settlePromise(index, undefined, error, false),
+    );
+  }
+
+  /** Registers the select as parked. Precondition: every case is added. */
+  parkWith(signal: AbortSignal | undefined): void {
+    park(this, signal);
+    this.ownerAtPark = this.owner;
+  }
+
+  /** Called by a channel when one of this select's waiters is completed by a partner. */
+  commit(w: Waiter, value: unknown, ok: boolean, error: unknown): void {
+    this.finish(w);
+    if (w.kind === SEND && !ok) {
+      this.deliverError(error ?? new ChannelClosedError('send on closed channel'));
+      return;
+    }
+    if (w.kind === RECV && ok) {
+      const owner = this.ownerAtPark;
+      if (owner !== null && owner.tracksTaken) owner.took(w.ch, value);
+    }
+    this.deliver({ index: w.index, value: w.kind === RECV ? value : undefined, ok });
+  }
+
+  private settlePromise(index: number, value: unknown, error: unknown, ok: boolean): void {
+    if (this.done) return;
+    this.finish(null);
+    if (ok) this.deliver({ index, value, ok: true });
+    else this.deliverError(error);
+  }
+
+  /** Claims the select and unlinks every waiter except `winner`. */
+  private finish(winner: Waiter | null): void {
+    this.done = true;
+    for (const x of this.waiters) if (x !== winner && x.q !== null) x.q.remove(x);
+    unpark(this);
+  }
+
+  private deliver(result: RawResult): void {
+    const cb = this.onResult!;
+    this.onResult = this.onError = null;
+    if (this.promiseMode) {
+      if (spend()) defer(cb, result);
+      else cb(result);
+      return;
+    }
+    const saved = setCurrent(null);
+    try {
+      cb(result);
+    } catch (e) {
+      defer(rethrow, e);
+    } finally {
+      setCurrent(saved);
+    }
+  }
+
+  private deliverError(error: unknown): void {
+    const cb = this.onError!;
+    this.onResult = this.onError = null;
+    cb(error);
+  }
+
+  withdraw(): boolean {
+    if (this.done) return false;
+    this.finish(null);
+    return true;
+  }
+
+  fail(error: unknown): void {
+    this.deliverError(error);
+  }
+
+  describe(): string {
+    const parts = this.waiters.map((w) => w.describe());
+    for (let i = 0; i < this.promises; i++) parts.push('promise');
+    return `select [${parts.join(', ')}]`;
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Waiter records (Go's `sudog`) and the intrusive FIFO queues that hold them.
+ *
+ * Invariants:
+ * - a waiter is in at most one queue, and `q` names it (null when not queued);
+ * - a waiter of a select (`sel !== null`) is never parked on its own: its select is;
+ * - `done` is called exactly once per waiter, after it has left its queue and after the channel
+ *   state is consistent, because it may run user code synchronously (callback receivers).
+ */
+import { ChannelClosedError } from '../errors.js';
+import { Parked, park, setCurrent, unpark } from './park.js';
+import type { SelectOp } from './select-op.js';
+import { defer, spend } from './yield.js';
+import type { Channel } from './channel.js';
+
+export const RECV = 0;
+export const SEND = 1;
+
+/** Callback of a callback-mode receive: `(value, ok, closeError)`, as Go's `v, ok := <-ch`. */
+export type RecvCallback<T> = (value: T | undefined, ok: boolean, error: unknown) => void;
+
+/** Reports an error thrown by a synchronous callback without corrupting the operation that ran it. */
+export function rethrow(error: unknown): never {
+  throw error;
+}
+
+export class WaitQ {
+  head: Waiter | null = null;
+  tail: Waiter | null = null;
+
+  /** Appends. Precondition: `w.q === null`. */
+  push(w: Waiter): void {
+    w.q = this;
+    w.prev = this.tail;
+    w.next = null;
+    if (this.tail !== null) this.tail.next = w;
+    else this.head = w;
+    this.tail = w;
+  }
+
+  /** Removes and returns the longest-waiting waiter, or null. */
+  shift(): Waiter | null {
+    const w = this.head;
+    if (w === null) return null;
+    this.head = w.next;
+    if (this.head !== null) this.head.prev = null;
+    else this.tail = null;
+    w.next = null;
+    w.q = null;
+    return w;
+  }
+
+  /** Unlinks `w` in O(1). Precondition: `w.q === this`. */
+  remove(w: Waiter): void {
+    if (w.prev !== null) w.prev.next = w.next;
+    else this.head = w.next;
+    if (w.next !== null) w.next.prev = w.prev;
+    else this.tail = w.prev;
+    w.prev = w.next = null;
+    w.q = null;
+  }
+
+  get size(): number {
+    let n = 0;
+    for (let w = this.head; w !== null; w = w.next) n++;
+    return n;
+  }
+}
+
+/** A parked send or receive on one channel: either a plain operation or one case of a select. */
+export class Waiter extends Parked {
+  prev: Waiter | null = null;
+  next: Waiter | null = null;
+  q: WaitQ | null = null;
+  /** Send: the value offered. Receive: unused until completion. */
+  value: unknown = undefined;
+  sel: SelectOp | null = null;
+  index = 0;
+  resolve: ((v: unknown) => void) | null = null;
+  reject: ((e: unknown) => void) | null = null;
+  cb: RecvCallback<unknown> | null = null;
+
+  constructor(
+    readonly ch: Channel<unknown>,
+    readonly kind: typeof RECV | typeof SEND,
+  ) {
+    super();
+  }
+
+  /**
+   * Completes the waiter. Receive: `(value, true)` on hand-off, `(undefined, false, closeError)`
+   * when the channel closed. Send: `(undefined, true)` when taken, `(undefined, false, error)`
+   * when the channel closed. Precondition: the waiter has left its queue.
+   */
+  done(value: unknown, ok: boolean, error: unknown): void {
+    if (this.sel !== null) {
+      this.sel.commit(this, value, ok, error);
+      return;
+    }
+    unpark(this);
+    if (this.cb !== null) {
+      const cb = this.cb;
+      this.cb = null;
+      const saved = setCurrent(null);
+      try {
+        cb(value, ok, error);
+      } catch (e) {
+        defer(rethrow, e);
+      } finally {
+        setCurrent(saved);
+      }
+      return;
+    }
+    if (ok) {
+      if (this.kind === RECV) {
+        const owner = this.ownerAtPark;
+        if (owner !== null && owner.tracksTaken) owner.took(this.ch, value);
+      }
+      const resolve = this.resolve!;
+      this.resolve = this.reject = null;
+      if (spend()) defer(resolve, value);
+      else resolve(value);
+    } else {
+      const err = error ?? new ChannelClosedError();
+      const reject = this.reject!;
+      this.resolve = this.reject = null;
+      reject(err);
+    }
+  }
+
+  /** The owner as of parking; `unpark` clears `owner`, so `done` keeps a copy. */
+  ownerAtPark: Parked['owner'] = null;
+
+  withdraw(): boolean {
+    if (this.q === null) return false;
+    this.q.remove(this);
+    unpark(this);
+    return true;
+  }
+
+  fail(error: unknown): void {
+    if (this.cb !== null) {
+      const cb = this.cb;
+      this.cb = null;
+      cb(undefined, false, error);
+      return;
+    }
+    const reject = this.reject!;
+    this.resolve = this.reject = null;
+    reject(error);
+  }
+
+  describe(): string {
+    return `${this.kind === RECV ? 'recv on' : 'send on'} ${this.ch.describe()}`;
+  }
+
+  /** Enqueues and registers a plain (non-select) waiter. */
+  parkOn(q: WaitQ, signal: AbortSignal | undefined): void {
+    q.push(this);
+    park(this, signal);
+    this.ownerAtPark = this.owner;
+  }
+}

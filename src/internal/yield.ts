@@ -1,0 +1,55 @@
+/**
+ * Keeps a promise ping-pong from starving timers and I/O.
+ *
+ * Two loops that hand values back and forth through channels form an endless microtask chain:
+ * Node drains microtasks before it looks at timers or sockets, so the process stops serving them.
+ * Every completed channel operation spends one unit of a per-turn budget; when a single macrotask
+ * turn has spent it all, the next completion is delivered through `setImmediate` instead of a
+ * microtask, which ends the chain and lets the event loop run its timer, I/O and check phases.
+ * The cost is a decrement per operation and one `setImmediate` per turn that uses gorx.
+ *
+ * `setImmediate` comes from `node:timers`, bound when this module loads: fake timers installed on
+ * the global object later (Jest's) must not stall channel hand-offs.
+ */
+import { setImmediate as realSetImmediate } from 'node:timers';
+
+/** Operations allowed in one macrotask turn before a completion is deferred (about 1 ms). */
+export const OPS_PER_TURN = 4096;
+
+let budget = OPS_PER_TURN;
+let armed = false;
+
+function refill(): void {
+  budget = OPS_PER_TURN;
+  armed = false;
+}
+
+/** Spends one unit of the turn's budget; true when the caller must defer its completion. */
+export function spend(): boolean {
+  if (!armed) {
+    armed = true;
+    realSetImmediate(refill);
+  }
+  if (--budget > 0) return false;
+  budget = OPS_PER_TURN;
+  return true;
+}
+
+/** Calls `fn(arg)` in a later macrotask. */
+export function defer<A>(fn: (arg: A) => void, arg: A): void {
+  realSetImmediate(fn, arg);
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/** A settled `Promise<void>` for an operation that completed at once (deferred when due). */
+export function resolvedVoid(): Promise<void> {
+  if (!spend()) return RESOLVED;
+  return new Promise<void>((resolve) => realSetImmediate(resolve));
+}
+
+/** A promise of `v` for an operation that completed at once (deferred when due). */
+export function resolvedWith<T>(v: T): Promise<T> {
+  if (!spend()) return Promise.resolve(v);
+  return new Promise<T>((resolve) => realSetImmediate(resolve, v));
+}

@@ -1,0 +1,286 @@
+/**
+ * Go's `select`: wait on several channel operations, fire exactly one.
+ * @module
+ */
+import type { RecvChan, SendChan } from './chan.js';
+import { ChannelClosedError } from './errors.js';
+import { CHANNEL_BRAND, Channel } from './internal/channel.js';
+import { current } from './internal/park.js';
+import { SelectOp, type RawResult } from './internal/select-op.js';
+import { RECV, SEND, Waiter } from './internal/waiter.js';
+import { resolvedWith } from './internal/yield.js';
+
+/** A receive case: a channel (or `null`: never ready) or a promise (ready when it settles). */
+export interface RecvCase<T> {
+  readonly kind: 'recv';
+  readonly ch: RecvChan<T> | PromiseLike<T> | null | undefined;
+  readonly value: undefined;
+}
+
+/** A send case: offers `value` on a channel (or `null`: never ready). */
+export interface SendCase<T> {
+  readonly kind: 'send';
+  readonly ch: SendChan<T> | null | undefined;
+  readonly value: T;
+}
+
+/** Any select case. */
+export type SelectCase = RecvCase<any> | SendCase<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+type IndexOf<K> = K extends `${infer N extends number}` ? N : never;
+
+/** The result for one case at position `I`. */
+export type CaseResult<C, I extends number> =
+  C extends RecvCase<infer T>
+    ? { index: I; value: T; ok: true } | { index: I; value: undefined; ok: false }
+    : C extends SendCase<unknown>
+      ? { index: I; value: undefined; ok: true }
+      : never;
+
+/**
+ * Result of `select(cases)`: `index` of the fired case; for a receive, `value` and Go's `ok`
+ * (`false` when the channel is closed and drained). Narrows on `index` for tuple literals.
+ */
+export type SelectResult<Cs extends readonly SelectCase[]> = number extends Cs['length']
+  ? CaseResult<Cs[number], number>
+  : { [K in keyof Cs]: CaseResult<Cs[K], IndexOf<K>> }[number];
+
+/** Options of `select`. */
+export interface SelectOptions {
+  /** Aborting withdraws every case and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A receive case for `select`. `ch` may be a channel, `null`/`undefined` (never ready, like
+ * Go's nil channel) or a promise (ready when it settles; a rejection rejects the select).
+ *
+ * @example
+ * ```ts
+ * import { chan, recv, select } from 'gorx';
+ *
+ * const jobs = chan<string>(1);
+ * jobs.trySend('build');
+ * const r = await select([recv(jobs), recv(null)]);
+ * if (r.index === 0 && r.ok) console.log(r.value.toUpperCase()); // 'BUILD'
+ * ```
+ */
+export function recv<T>(ch: RecvChan<T> | PromiseLike<T> | null | undefined): RecvCase<T> {
+  return { kind: 'recv', ch, value: undefined };
+}
+
+/**
+ * A send case for `select`. `ch` may be `null`/`undefined`: the case is then never ready.
+ *
+ * @example
+ * ```ts
+ * import { chan, send, trySelect } from 'gorx';
+ *
+ * const out = chan<number>(1);
+ * console.log(trySelect([send(out, 42)])?.index); // 0
+ * ```
+ */
+export function send<T>(ch: SendChan<T> | null | undefined, value: T): SendCase<T> {
+  return { kind: 'send', ch, value };
+}
+
+/**
+ * Waits until one case can proceed and performs exactly that one. When several are ready, one
+ * is chosen uniformly at random; a losing case never takes or gives a value. A send case on a
+ * closed channel rejects `ChannelClosedError`. No case at all (or only `null` ones) blocks forever.
+ *
+ * @example
+ * ```ts
+ * import { after, chan, recv, select, send } from 'gorx';
+ *
+ * const jobs = chan<number>();
+ * const results = chan<string>(1);
+ * const r = await select([recv(jobs), send(results, 'idle'), recv(after(1000))]);
+ * switch (r.index) {
+ *   case 0:
+ *     if (r.ok) console.log('job', r.value.toFixed()); // r.value: number
+ *     break;
+ *   case 1:
+ *     console.log('reported idle');
+ *     break;
+ *   case 2:
+ *     console.log('timed out at', r.value);
+ * }
+ * ```
+ */
+export function select<const Cs extends readonly SelectCase[]>(
+  cases: Cs,
+  opts?: SelectOptions,
+): Promise<SelectResult<Cs>> {
+  const chosen = poll(cases, 'select');
+  const signal = opts?.signal;
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  if (chosen >= 0) {
+    let result: RawResult;
+    try {
+      result = commitNow(cases[chosen]!, chosen);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (result.ok && cases[chosen]!.kind === 'recv' && current !== null && current.tracksTaken) {
+      current.took(cases[chosen]!.ch as unknown as Channel<unknown>, result.value);
+    }
+    return resolvedWith(result as SelectResult<Cs>);
+  }
+  return new Promise<SelectResult<Cs>>((resolve, reject) => {
+    parkSelect(cases, new SelectOp(resolve as (r: RawResult) => void, reject, true), signal);
+  });
+}
+
+/**
+ * Go's `select` with a `default` case: performs one ready case (chosen at random) and returns its
+ * result, or returns `undefined` at once when no case is ready. Promise cases are never ready here.
+ *
+ * @example
+ * ```ts
+ * import { chan, recv, trySelect } from 'gorx';
+ *
+ * const messages = chan<string>();
+ * const r = trySelect([recv(messages)]);
+ * console.log(r === undefined ? 'no message received' : r.value);
+ * ```
+ */
+export function trySelect<const Cs extends readonly SelectCase[]>(
+  cases: Cs,
+): SelectResult<Cs> | undefined {
+  const chosen = poll(cases, 'trySelect');
+  if (chosen < 0) return undefined;
+  return commitNow(cases[chosen]!, chosen) as SelectResult<Cs>;
+}
+
+/**
+ * Low-level select for adapters (the RxJS `select$` uses it): `onResult` runs synchronously at the
+ * moment a case commits (at once if one is ready), `onError` on a closed send case or a rejected
+ * promise case. Returns a function that withdraws every case: true if it did, false if the select
+ * had already fired.
+ *
+ * @example
+ * ```ts
+ * import { chan, recv, selectCallback } from 'gorx';
+ *
+ * const a = chan<number>();
+ * const cancel = selectCallback(
+ *   [recv(a)],
+ *   (r) => console.log('fired', r.index),
+ *   (e) => console.error(e),
+ * );
+ * cancel(); // nothing was taken from `a`
+ * ```
+ */
+export function selectCallback<const Cs extends readonly SelectCase[]>(
+  cases: Cs,
+  onResult: (result: SelectResult<Cs>) => void,
+  onError: (error: unknown) => void,
+): () => boolean {
+  if (typeof onResult !== 'function' || typeof onError !== 'function') {
+    throw new TypeError('selectCallback: onResult and onError must be functions');
+  }
+  const chosen = poll(cases, 'selectCallback');
+  if (chosen >= 0) {
+    let result: RawResult;
+    try {
+      result = commitNow(cases[chosen]!, chosen);
+    } catch (e) {
+      onError(e);
+      return notParked;
+    }
+    onResult(result as SelectResult<Cs>);
+    return notParked;
+  }
+  const op = new SelectOp(onResult as (r: RawResult) => void, onError, false);
+  parkSelect(cases, op, undefined);
+  return () => op.withdraw();
+}
+
+const notParked = (): boolean => false;
+
+/**
+ * Validates the cases and picks one ready case uniformly at random (reservoir sampling over the
+ * ready ones: no allocation), or returns -1 when none is ready.
+ */
+function poll(cases: readonly SelectCase[], fn: string): number {
+  if (!Array.isArray(cases)) {
+    throw new TypeError(`${fn}: expected an array of cases built with recv() and send()`);
+  }
+  let chosen = -1;
+  let seen = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const ch = channelOf(cases[i], i, fn);
+    if (ch === null) continue;
+    const ready =
+      cases[i]!.kind === 'recv' ? ch.recvReady() || ch.isClosed : ch.isClosed || ch.sendReady();
+    if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
+  }
+  return chosen;
+}
+
+/** The case's channel, or null for a nil or promise case; throws TypeError for anything else. */
+function channelOf(c: unknown, i: number, fn: string): Channel<unknown> | null {
+  if (c === null || typeof c !== 'object') throw notACase(c, i, fn);
+  const { kind, ch } = c as SelectCase;
+  if (kind !== 'recv' && kind !== 'send') throw notACase(c, i, fn);
+  if (ch instanceof Channel) return ch;
+  if (ch === null || ch === undefined) return null;
+  if ((ch as unknown as Record<symbol, unknown>)[CHANNEL_BRAND] === true) {
+    throw new TypeError(
+      `${fn}: case ${i} uses a channel made by a different copy of gorx. Two copies of gorx are ` +
+        `loaded (check \`npm ls gorx\` and deduplicate); channels of one copy cannot be selected ` +
+        `by the other.`,
+    );
+  }
+  if (kind === 'recv' && typeof (ch as PromiseLike<unknown>).then === 'function') return null;
+  throw new TypeError(
+    `${fn}: case ${i} has ${describe(ch)} where a channel${kind === 'recv' ? ', a promise' : ''} or null was expected`,
+  );
+}
+
+function notACase(c: unknown, i: number, fn: string): TypeError {
+  return new TypeError(
+    `${fn}: case ${i} is not a select case (got ${describe(c)}); build cases with recv(ch) or send(ch, value)`,
+  );
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** Performs a ready case. Precondition: `poll` chose it. Throws on a send to a closed channel. */
+function commitNow(c: SelectCase, index: number): RawResult {
+  const ch = c.ch as unknown as Channel<unknown>;
+  if (c.kind === 'recv') {
+    if (ch.recvReady()) return { index, value: ch.take(), ok: true };
+    return { index, value: undefined, ok: false };
+  }
+  if (ch.isClosed) throw new ChannelClosedError('send on closed channel');
+  ch.give(c.value);
+  return { index, value: undefined, ok: true };
+}
+
+/** Enqueues a waiter on every channel case and registers the select. */
+function parkSelect(
+  cases: readonly SelectCase[],
+  op: SelectOp,
+  signal: AbortSignal | undefined,
+): void {
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i]!;
+    const ch = c.ch;
+    if (ch === null || ch === undefined) continue;
+    if (ch instanceof Channel) {
+      const w = new Waiter(ch as Channel<unknown>, c.kind === 'recv' ? RECV : SEND);
+      w.value = c.value;
+      op.addWaiter(w, c.kind === 'recv' ? ch.recvq : ch.sendq, i);
+    } else {
+      // Promise.resolve: a thenable that calls back synchronously must not fire before parking.
+      op.addPromise(Promise.resolve(ch as PromiseLike<unknown>), i);
+    }
+  }
+  op.parkWith(signal);
+}

@@ -1,0 +1,65 @@
+/** @module */
+import { Parked, park, unpark } from './internal/park.js';
+import { checkMs } from './internal/validate.js';
+
+/** Options of `sleep`. */
+export interface SleepOptions {
+  /** Aborting clears the timer and rejects with `signal.reason`. */
+  signal?: AbortSignal;
+}
+
+class SleepOp extends Parked {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  constructor(
+    private readonly ms: number,
+    private resolve: (() => void) | null,
+    private reject: ((e: unknown) => void) | null,
+  ) {
+    super();
+  }
+  fire(): void {
+    unpark(this);
+    const resolve = this.resolve!;
+    this.resolve = this.reject = null;
+    resolve();
+  }
+  withdraw(): boolean {
+    if (this.resolve === null) return false;
+    clearTimeout(this.timer);
+    unpark(this);
+    return true;
+  }
+  fail(error: unknown): void {
+    const reject = this.reject!;
+    this.resolve = this.reject = null;
+    reject(error);
+  }
+  describe(): string {
+    return `sleep(${this.ms} ms)`;
+  }
+}
+
+/**
+ * Resolves after `ms` milliseconds. Inside a goroutine, pass `ctx.signal` (async goroutines) so
+ * a kill interrupts the sleep; generator goroutines are interrupted at their `yield` anyway.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from 'gorx';
+ *
+ * await sleep(10);
+ * const ac = new AbortController();
+ * setTimeout(() => ac.abort(new Error('stop')), 5);
+ * await sleep(1000, { signal: ac.signal }).catch((e: Error) => console.log(e.message)); // 'stop'
+ * ```
+ */
+export function sleep(ms: number, opts?: SleepOptions): Promise<void> {
+  checkMs(ms, 'sleep');
+  const signal = opts?.signal;
+  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<void>((resolve, reject) => {
+    const op = new SleepOp(ms, resolve, reject);
+    op.timer = setTimeout(() => op.fire(), ms);
+    park(op, signal);
+  });
+}
