@@ -181,8 +181,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         return;
       }
       if (this.exit !== null && !this.interrupted && this.childrenGone()) {
-        // Killed while its own code ran: stop at this yield.
-        this.interrupt();
+        // Killed while its own code ran (a kill from inside): stop at this yield.
+        this.stopOwnCode();
         mode = RETURN;
         arg = undefined;
         continue;
@@ -231,14 +231,23 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   /** Stops the goroutine's own code. Precondition: `exit` is set and the children are gone. */
   private interrupt(): void {
     if (this.interrupted || this.final !== null) return;
+    if (this.stepping) {
+      // The generator is running its own code (it killed itself): the runner stops it at the
+      // yield it is about to reach. Its signal tells it now.
+      this.controller?.abort(this.exit);
+      return;
+    }
+    this.stopOwnCode();
+    if (this.gen !== null) this.step(RETURN, undefined);
+  }
+
+  /** Aborts the signal, withdraws every bound operation, puts back values not yet seen. */
+  private stopOwnCode(): void {
     this.interrupted = true;
     const exit = this.exit!;
     this.controller?.abort(exit);
     this.withdrawOps(exit);
-    if (this.gen !== null) {
-      this.putBackTaken();
-      if (!this.stepping) this.step(RETURN, undefined);
-    }
+    if (this.gen !== null) this.putBackTaken();
   }
 
   private withdrawOps(exit: GoroutineExit): void {

@@ -5,7 +5,7 @@
  * Invariants:
  * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
  * - an op with an abort listener has `signal` and `onAbort` set, and loses both in `unpark`;
- * - an op's `owner` has it in its bound set exactly while it is parked.
+ * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { DeadlockError } from '../errors.js';
 
@@ -92,10 +92,8 @@ export function unpark(op: Parked): void {
     op.signal = null;
     op.onAbort = null;
   }
-  if (op.owner !== null) {
-    op.owner.unbind(op);
-    op.owner = null;
-  }
+  // `owner` stays set: completion code still needs it (to record a value taken for a generator).
+  if (op.owner !== null) op.owner.unbind(op);
 }
 
 /** Number of parked ops (diagnostics and tests). */
@@ -139,8 +137,25 @@ function onBeforeExit(): void {
   }
 }
 
+/**
+ * One `beforeExit` listener per process, shared by every copy of gorx (and every module instance a
+ * test runner creates): each copy adds its own check to a set kept on `process`.
+ */
+const HOOKS = Symbol.for('gorx.beforeExit');
+
 function hookExit(): void {
   exitHooked = true;
   const proc = (globalThis as { process?: NodeJS.Process }).process;
-  proc?.on?.('beforeExit', onBeforeExit);
+  if (proc === undefined || typeof proc.on !== 'function') return;
+  const slot = proc as unknown as Record<symbol, Set<() => void> | undefined>;
+  let hooks = slot[HOOKS];
+  if (hooks === undefined) {
+    const set = new Set<() => void>();
+    hooks = set;
+    slot[HOOKS] = set;
+    proc.on('beforeExit', () => {
+      for (const check of [...set]) check();
+    });
+  }
+  hooks.add(onBeforeExit);
 }

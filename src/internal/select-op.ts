@@ -27,7 +27,6 @@ export class SelectOp extends Parked {
   readonly waiters: Waiter[] = [];
   done = false;
   private promises = 0;
-  private ownerAtPark: Parked['owner'] = null;
 
   constructor(
     private onResult: OnResult | null,
@@ -58,7 +57,6 @@ export class SelectOp extends Parked {
   /** Registers the select as parked. Precondition: every case is added. */
   parkWith(signal: AbortSignal | undefined): void {
     park(this, signal);
-    this.ownerAtPark = this.owner;
   }
 
   /** Called by a channel when one of this select's waiters is completed by a partner. */
@@ -69,7 +67,7 @@ export class SelectOp extends Parked {
       return;
     }
     if (w.kind === RECV && ok) {
-      const owner = this.ownerAtPark;
+      const owner = this.owner;
       if (owner !== null && owner.tracksTaken) owner.took(w.ch, value);
     }
     this.deliver({ index: w.index, value: w.kind === RECV ? value : undefined, ok });

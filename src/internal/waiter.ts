@@ -113,7 +113,7 @@ export class Waiter extends Parked {
     }
     if (ok) {
       if (this.kind === RECV) {
-        const owner = this.ownerAtPark;
+        const owner = this.owner;
         if (owner !== null && owner.tracksTaken) owner.took(this.ch, value);
       }
       const resolve = this.resolve!;
@@ -127,9 +127,6 @@ export class Waiter extends Parked {
       reject(err);
     }
   }
-
-  /** The owner as of parking; `unpark` clears `owner`, so `done` keeps a copy. */
-  ownerAtPark: Parked['owner'] = null;
 
   withdraw(): boolean {
     if (this.q === null) return false;
@@ -158,6 +155,5 @@ export class Waiter extends Parked {
   parkOn(q: WaitQ, signal: AbortSignal | undefined): void {
     q.push(this);
     park(this, signal);
-    this.ownerAtPark = this.owner;
   }
 }
