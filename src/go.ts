@@ -136,11 +136,16 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       signal.addEventListener('abort', this.onParentAbort, { once: true });
     }
     let body: Promise<R> | Generator<unknown, R, unknown>;
+    // Started from a generator's step, an async body must not bind its ops to that generator
+    // (a kill of the parent would put back values the child already received).
+    const saved = setCurrent(null);
     try {
       body = fn(this) as Promise<R> | Generator<unknown, R, unknown>;
     } catch (e) {
       this.bodyEnded(false, e);
       return;
+    } finally {
+      setCurrent(saved);
     }
     if (isGenerator(body)) {
       this.gen = body as Generator<unknown, R, unknown>;
@@ -181,7 +186,12 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         return;
       }
       if (this.exit !== null && !this.interrupted && this.childrenGone()) {
-        // Killed while its own code ran (a kill from inside): stop at this yield.
+        // Killed while its own code ran (a kill from inside): stop at this yield. Nobody awaits
+        // the yielded promise, and its op is about to reject with the exit: mark it handled.
+        const y = r.value as PromiseLike<unknown> | null;
+        if (y !== null && typeof y === 'object' && typeof y.then === 'function') {
+          Promise.resolve(y).then(noop, noop);
+        }
         this.stopOwnCode();
         mode = RETURN;
         arg = undefined;

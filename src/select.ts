@@ -6,6 +6,7 @@ import type { RecvChan, SendChan } from './chan.js';
 import { ChannelClosedError } from './errors.js';
 import { CHANNEL_BRAND, Channel } from './internal/channel.js';
 import { current } from './internal/park.js';
+import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
 import { RECV, SEND, Waiter } from './internal/waiter.js';
 import { resolvedWith } from './internal/yield.js';
@@ -122,8 +123,9 @@ export function select<const Cs extends readonly SelectCase[]>(
     } catch (e) {
       return Promise.reject(e);
     }
-    if (result.ok && cases[chosen]!.kind === 'recv' && current !== null && current.tracksTaken) {
-      current.took(cases[chosen]!.ch as unknown as Channel<unknown>, result.value);
+    const c = cases[chosen]!;
+    if (result.ok && c.kind === 'recv' && c.ch instanceof Channel && current?.tracksTaken) {
+      current.took(c.ch, result.value);
     }
     return resolvedWith(result as SelectResult<Cs>);
   }
@@ -134,7 +136,9 @@ export function select<const Cs extends readonly SelectCase[]>(
 
 /**
  * Go's `select` with a `default` case: performs one ready case (chosen at random) and returns its
- * result, or returns `undefined` at once when no case is ready. Promise cases are never ready here.
+ * result, or returns `undefined` at once when no case is ready. A promise case counts as ready
+ * only once gorx has observed it settle, which takes a microtask after the first select (or
+ * trySelect) that names it.
  *
  * @example
  * ```ts
@@ -210,10 +214,14 @@ function poll(cases: readonly SelectCase[], fn: string): number {
   let chosen = -1;
   let seen = 0;
   for (let i = 0; i < cases.length; i++) {
-    const ch = channelOf(cases[i], i, fn);
-    if (ch === null) continue;
-    const ready =
-      cases[i]!.kind === 'recv' ? ch.recvReady() || ch.isClosed : ch.isClosed || ch.sendReady();
+    const c = cases[i]!;
+    const ch = channelOf(c, i, fn);
+    let ready: boolean;
+    if (ch !== null) {
+      ready = c.kind === 'recv' ? ch.recvReady() || ch.isClosed : ch.isClosed || ch.sendReady();
+    } else {
+      ready = c.ch != null && promiseState(c.ch as PromiseLike<unknown>).status !== PENDING;
+    }
     if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
   }
   return chosen;
@@ -253,6 +261,11 @@ function describe(v: unknown): string {
 
 /** Performs a ready case. Precondition: `poll` chose it. Throws on a send to a closed channel. */
 function commitNow(c: SelectCase, index: number): RawResult {
+  if (!(c.ch instanceof Channel)) {
+    const s = promiseState(c.ch as PromiseLike<unknown>);
+    if (s.status === FULFILLED) return { index, value: s.value, ok: true };
+    throw s.value;
+  }
   const ch = c.ch as unknown as Channel<unknown>;
   if (c.kind === 'recv') {
     if (ch.recvReady()) return { index, value: ch.take(), ok: true };
@@ -278,8 +291,7 @@ function parkSelect(
       w.value = c.value;
       op.addWaiter(w, c.kind === 'recv' ? ch.recvq : ch.sendq, i);
     } else {
-      // Promise.resolve: a thenable that calls back synchronously must not fire before parking.
-      op.addPromise(Promise.resolve(ch as PromiseLike<unknown>), i);
+      op.addPromise(promiseState(ch as PromiseLike<unknown>), i);
     }
   }
   op.parkWith(signal);

@@ -6,10 +6,12 @@
  * - while `done` is false, every waiter of the select is queued on its channel;
  * - `commit` sets `done` and unlinks every other waiter before any user code can run, so no
  *   partner can ever find a waiter of a finished select;
- * - promise cases settle through `settlePromise`, which is a no-op once `done` is set.
+ * - a pending promise case is registered in the promise's shared state while the select waits,
+ *   and removed by `finish`, so a settled promise never notifies a finished select.
  */
 import { ChannelClosedError } from '../errors.js';
 import { Parked, park, setCurrent, unpark } from './park.js';
+import { FULFILLED, type PromiseState } from './promise-case.js';
 import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
 import { defer, spend } from './yield.js';
 
@@ -26,7 +28,7 @@ export type OnError = (error: unknown) => void;
 export class SelectOp extends Parked {
   readonly waiters: Waiter[] = [];
   done = false;
-  private promises = 0;
+  private promises: PromiseState[] | null = null;
 
   constructor(
     private onResult: OnResult | null,
@@ -45,13 +47,10 @@ export class SelectOp extends Parked {
     this.waiters.push(w);
   }
 
-  /** Adds a promise case. Precondition: not yet parked. */
-  addPromise(p: PromiseLike<unknown>, index: number): void {
-    this.promises++;
-    p.then(
-      (value) => this.settlePromise(index, value, undefined, true),
-      (error: unknown) => this.settlePromise(index, undefined, error, false),
-    );
+  /** Adds a pending promise case. Precondition: not yet parked; `s` is pending. */
+  addPromise(s: PromiseState, index: number): void {
+    (s.waiters ??= new Map()).set(this, index);
+    (this.promises ??= []).push(s);
   }
 
   /** Registers the select as parked. Precondition: every case is added. */
@@ -73,17 +72,18 @@ export class SelectOp extends Parked {
     this.deliver({ index: w.index, value: w.kind === RECV ? value : undefined, ok });
   }
 
-  private settlePromise(index: number, value: unknown, error: unknown, ok: boolean): void {
-    if (this.done) return;
+  /** Called when a promise case settles. Precondition: the select is still waiting on it. */
+  settlePromise(index: number, s: PromiseState): void {
     this.finish(null);
-    if (ok) this.deliver({ index, value, ok: true });
-    else this.deliverError(error);
+    if (s.status === FULFILLED) this.deliver({ index, value: s.value, ok: true });
+    else this.deliverError(s.value);
   }
 
   /** Claims the select and unlinks every waiter except `winner`. */
   private finish(winner: Waiter | null): void {
     this.done = true;
     for (const x of this.waiters) if (x !== winner && x.q !== null) x.q.remove(x);
+    if (this.promises !== null) for (const s of this.promises) s.waiters?.delete(this);
     unpark(this);
   }
 
@@ -123,7 +123,8 @@ export class SelectOp extends Parked {
 
   describe(): string {
     const parts = this.waiters.map((w) => w.describe());
-    for (let i = 0; i < this.promises; i++) parts.push('promise');
+    if (this.promises !== null)
+      for (let i = 0; i < this.promises.length; i++) parts.push('promise');
     return `select [${parts.join(', ')}]`;
   }
 }
