@@ -38,6 +38,7 @@ export {
 export { dumpGoroutines, goroutines, type GoroutineInfo } from './goroutines.js';
 export { WaitGroup, type WaitOptions } from './wait-group.js';
 export { Group, type GroupOptions } from './group.js';
+export { range, type RangeOptions } from './range.js';
 export { sleep, type SleepOptions } from './sleep.js';
 export { after } from './after.js';
 export { ticker, type Ticker } from './ticker.js';

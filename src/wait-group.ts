@@ -1,4 +1,5 @@
 /** @module */
+import { type GoFunction, type GoOptions, type Goroutine, go } from './go.js';
 import { Parked, park, unpark } from './internal/park.js';
 
 /** Options of `WaitGroup.wait`. */
@@ -80,6 +81,33 @@ export class WaitGroup {
       this.waiters.clear();
       for (const w of ws) w.wake();
     }
+  }
+
+  /**
+   * Go 1.25's `WaitGroup.Go`: `add(1)`, start `fn` as a goroutine, `done()` when it ends
+   * (however it ends). Returns the goroutine.
+   *
+   * @example
+   * ```ts
+   * import { WaitGroup } from 'gorx';
+   *
+   * const wg = new WaitGroup();
+   * for (const url of ['a', 'b']) wg.go(async () => console.log('fetched', url));
+   * await wg.wait();
+   * ```
+   */
+  go<R>(fn: GoFunction<R>, options?: GoOptions): Goroutine<R> {
+    this.add(1);
+    let g: Goroutine<R>;
+    try {
+      g = go(fn, options);
+    } catch (e) {
+      this.done();
+      throw e;
+    }
+    // exited() never rejects and leaves `done` unobserved, so a panic still surfaces.
+    void (g as unknown as { exited(): Promise<void> }).exited().then(() => this.done());
+    return g;
   }
 
   /** `add(-1)`. */

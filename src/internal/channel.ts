@@ -191,7 +191,12 @@ export class Channel<T> implements Chan<T> {
   }
 
   [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return new ChanIterator(this);
+    return new ChanIterator(this, undefined);
+  }
+
+  /** `for await` with an AbortSignal (see `range`). */
+  iterate(signal: AbortSignal | undefined): AsyncIterableIterator<T> {
+    return new ChanIterator(this, signal);
   }
 
   describe(): string {
@@ -224,16 +229,28 @@ export class Channel<T> implements Chan<T> {
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
-/** `for await` over a channel. `return()` (a `break`) withdraws any pending receive. */
+/**
+ * `for await` over a channel. `return()` (a `break`) withdraws any pending receive. With a signal,
+ * an abort (or a kill of the goroutine owning the signal) withdraws the pending receive and makes
+ * the loop throw the abort reason.
+ */
 class ChanIterator<T> implements AsyncIterableIterator<T> {
   private pending: Set<Waiter> | null = null;
   private finished = false;
 
-  constructor(private readonly ch: Channel<T>) {}
+  constructor(
+    private readonly ch: Channel<T>,
+    private readonly signal: AbortSignal | undefined,
+  ) {}
 
   next(): Promise<IteratorResult<T>> {
     const ch = this.ch;
     if (this.finished) return Promise.resolve(DONE);
+    const signal = this.signal;
+    if (signal !== undefined && signal.aborted) {
+      this.finished = true;
+      return Promise.reject(signal.reason);
+    }
     if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
     if (ch.isClosed) {
       this.finished = true;
@@ -253,7 +270,7 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
           else resolve(DONE);
         }
       };
-      w.parkOn(ch.recvq, undefined);
+      w.parkOn(ch.recvq, signal);
       (this.pending ??= new Set()).add(w);
     });
   }

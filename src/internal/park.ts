@@ -7,6 +7,7 @@
  * - an op with an abort listener has `signal` and `onAbort` set, and loses both in `unpark`;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
+import { setImmediate as realSetImmediate } from 'node:timers';
 import { DeadlockError } from '../errors.js';
 
 /** What a goroutine exposes to the channel layer. Implemented by `go()`'s runtime. */
@@ -125,8 +126,9 @@ export const DEADLOCK_HEADLINE = 'all goroutines are asleep - deadlock!';
 
 /**
  * `beforeExit` fires when the event loop has nothing left to do. Any op still parked then can
- * never complete: reject each with a DeadlockError. The rejections schedule more work, so the
- * loop goes on and Node emits `beforeExit` again if everything settles into silence once more.
+ * never complete: reject each with a DeadlockError. The rejections only queue microtasks, which
+ * do not keep the loop alive: one `setImmediate` does, so Node emits `beforeExit` again if code
+ * that caught the error blocks once more (without it the process would exit silently then).
  */
 function onBeforeExit(): void {
   if (head === null) return;
@@ -135,7 +137,10 @@ function onBeforeExit(): void {
   for (const op of ops) {
     if (op.withdraw()) op.fail(new DeadlockError(message));
   }
+  realSetImmediate(noop);
 }
+
+const noop = (): void => {};
 
 /**
  * One `beforeExit` listener per process, shared by every copy of gorx (and every module instance a

@@ -1,0 +1,34 @@
+/** @module */
+import type { RecvChan } from './chan.js';
+import { Channel } from './internal/channel.js';
+
+/** Options of `range`. */
+export interface RangeOptions {
+  /** Aborting ends the loop: the pending receive is withdrawn and the loop throws the reason. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Go's `for v := range ch` with cancellation: a `for await` loop over `ch` that a signal (or a
+ * kill, with `ctx.signal`) can interrupt while it waits. A plain `for await (const v of ch)`
+ * cannot be interrupted while blocked, because it has nowhere to receive a signal: inside an
+ * async goroutine, loop with `range(ch, { signal: ctx.signal })`.
+ *
+ * @example
+ * ```ts
+ * import { chan, go, range } from 'gorx';
+ *
+ * const jobs = chan<string>();
+ * const worker = go(async (ctx) => {
+ *   for await (const job of range(jobs, { signal: ctx.signal })) console.log('doing', job);
+ * });
+ * await jobs.send('a');
+ * await worker.kill(); // the loop throws the GoroutineExit while it waits for the next job
+ * ```
+ */
+export function range<T>(ch: RecvChan<T>, opts?: RangeOptions): AsyncIterableIterator<T> {
+  if (!(ch instanceof Channel)) {
+    throw new TypeError('range: expected a channel made by chan() of this copy of gorx');
+  }
+  return (ch as Channel<T>).iterate(opts?.signal);
+}
