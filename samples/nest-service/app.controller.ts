@@ -1,0 +1,83 @@
+import {
+  Body,
+  ConflictException,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseIntPipe,
+  Post,
+  Query,
+  ServiceUnavailableException,
+  DefaultValuePipe,
+} from '@nestjs/common';
+import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { SupersededError, type Chan } from 'gorx';
+import { GorxHealthIndicator, InjectChannel, WorkerRegistry, type WorkerStatus } from 'gorx/nest';
+import { ScenesService } from './scenes.service.js';
+import { FlakyWorker, JobWorker, type Job } from './workers.js';
+
+@Controller()
+export class AppController {
+  private nextJob = 1;
+
+  constructor(
+    private readonly registry: WorkerRegistry,
+    private readonly health: HealthCheckService,
+    private readonly gorxHealth: GorxHealthIndicator,
+    private readonly scenes: ScenesService,
+    private readonly flaky: FlakyWorker,
+    private readonly jobWorker: JobWorker,
+    @InjectChannel('jobs') private readonly jobs: Chan<Job>,
+  ) {}
+
+  @Get('workers')
+  workers(): (WorkerStatus & { lastError?: string })[] {
+    // Errors do not survive JSON: show their text.
+    return this.registry.list().map((s) => ({
+      ...s,
+      lastError: s.lastError instanceof Error ? `${s.lastError.name}: ${s.lastError.message}` : undefined,
+    }));
+  }
+
+  @Get('health')
+  @HealthCheck()
+  check(): Promise<HealthCheckResult> {
+    return this.health.check([() => this.gorxHealth.isHealthy('workers')]);
+  }
+
+  @Post('flaky/hang')
+  @HttpCode(202)
+  hang(): { hanging: true } {
+    this.flaky.hangNext = true;
+    return { hanging: true };
+  }
+
+  @Post('scenes/:id/update')
+  async updateScene(
+    @Param('id') id: string,
+    @Query('steps', new DefaultValuePipe(5), ParseIntPipe) steps: number,
+  ): Promise<{ scene: string; run: number; steps: number }> {
+    try {
+      return await this.scenes.update(id, steps);
+    } catch (e) {
+      if (e instanceof SupersededError) throw new ConflictException(`scene ${id}: superseded by a newer update`);
+      throw e;
+    }
+  }
+
+  @Post('jobs')
+  @HttpCode(202)
+  enqueue(@Body() body: { payload?: string } | undefined): { id: number; queued: number } {
+    const job: Job = { id: this.nextJob, payload: body?.payload ?? 'work' };
+    // Backpressure: a full channel is answered at once instead of queueing without bound.
+    if (!this.jobs.trySend(job)) throw new ServiceUnavailableException('job queue is full');
+    this.nextJob++;
+    return { id: job.id, queued: this.jobs.length };
+  }
+
+  @Get('jobs')
+  jobsStatus(): { done: number[]; queued: number } {
+    return { done: this.jobWorker.done, queued: this.jobs.length };
+  }
+}
