@@ -71,9 +71,21 @@ function line(i: GoroutineInfo): string {
 
 /** The deadlock message body: every live goroutine, then the main program's blocked operations. */
 function report(ops: Parked[]): string {
-  const lines = goroutines().map(line);
-  for (const op of ops)
-    if (op.owner === null) lines.push(`main program: blocked in ${op.describe()}`);
+  const infos = goroutines();
+  const lines = infos.map(line);
+  let mainOps = 0;
+  for (const op of ops) {
+    if (op.owner === null) {
+      lines.push(`main program: blocked in ${op.describe()}`);
+      mainOps++;
+    }
+  }
+  if (mainOps > 0 && infos.some((i) => i.blockedOn === null)) {
+    lines.push(
+      '(an async goroutine shown "not in a gorx operation" may own a "main program" operation: ' +
+        'pass ctx.signal to operations inside goroutines so they are tied to them)',
+    );
+  }
   return lines.join('\n');
 }
 
