@@ -41,5 +41,7 @@ function settle(s: PromiseState, status: typeof FULFILLED | typeof REJECTED, v: 
   s.value = v;
   const ws = s.waiters;
   s.waiters = null;
-  if (ws !== null) for (const [op, index] of ws) op.settlePromise(index, s);
+  // A callback-mode select notified earlier in this loop can re-enter and complete a later one
+  // through a channel; that select already finished and must not be settled a second time.
+  if (ws !== null) for (const [op, index] of ws) if (!op.done) op.settlePromise(index, s);
 }

@@ -108,7 +108,20 @@ export class SelectOp extends Parked {
   private deliverError(error: unknown): void {
     const cb = this.onError!;
     this.onResult = this.onError = null;
-    cb(error);
+    if (this.promiseMode) {
+      cb(error);
+      return;
+    }
+    // A user callback may run inside close(): if it threw there, close would stop half-way and
+    // leave the other waiters parked on a closed channel. Report the error later instead.
+    const saved = setCurrent(null);
+    try {
+      cb(error);
+    } catch (e) {
+      defer(rethrow, e);
+    } finally {
+      setCurrent(saved);
+    }
   }
 
   withdraw(): boolean {
