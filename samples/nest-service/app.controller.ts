@@ -36,7 +36,8 @@ export class AppController {
     // Errors do not survive JSON: show their text.
     return this.registry.list().map((s) => ({
       ...s,
-      lastError: s.lastError instanceof Error ? `${s.lastError.name}: ${s.lastError.message}` : undefined,
+      lastError:
+        s.lastError instanceof Error ? `${s.lastError.name}: ${s.lastError.message}` : undefined,
     }));
   }
 
@@ -61,7 +62,8 @@ export class AppController {
     try {
       return await this.scenes.update(id, steps);
     } catch (e) {
-      if (e instanceof SupersededError) throw new ConflictException(`scene ${id}: superseded by a newer update`);
+      if (e instanceof SupersededError)
+        throw new ConflictException(`scene ${id}: superseded by a newer update`);
       throw e;
     }
   }

@@ -20,7 +20,10 @@ export class ScenesService {
   constructor(@Inject(SAMPLE_CONFIG) private readonly config: SampleConfig) {}
 
   @Supersede({ key: (scene: string) => scene })
-  async update(scene: string, steps: number): Promise<{ scene: string; run: number; steps: number }> {
+  async update(
+    scene: string,
+    steps: number,
+  ): Promise<{ scene: string; run: number; steps: number }> {
     const { signal } = supersedeContext()!;
     const run = ++this.runs;
     this.logger.log(`scene ${scene} run ${run}: started (${steps} steps)`);

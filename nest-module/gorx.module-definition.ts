@@ -1,0 +1,56 @@
+/**
+ * `GorxModule`'s configurable-module definition (Nest's `ConfigurableModuleBuilder`): `forRoot`,
+ * `forRootAsync`, the options token, and `isGlobal` (false unless asked).
+ * @module
+ */
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { GorxModuleOptions } from './worker.options.js';
+
+const definition = new ConfigurableModuleBuilder<GorxModuleOptions>({ moduleName: 'Gorx' })
+  .setClassMethodName('forRoot')
+  .setExtras({ isGlobal: false }, (module, extras) => ({ ...module, global: extras.isGlobal }))
+  .build();
+
+/** @internal The base class `GorxModule` extends. */
+export const ConfigurableGorxModule = definition.ConfigurableModuleClass;
+
+/**
+ * Injection token of the `GorxModuleOptions` given to `forRoot` / `forRootAsync`.
+ *
+ * @example
+ * ```ts
+ * import { Inject, Injectable } from '@nestjs/common';
+ * import { GORX_MODULE_OPTIONS, type GorxModuleOptions } from 'gorx/nest';
+ *
+ * @Injectable()
+ * class ShowsOptions {
+ *   constructor(@Inject(GORX_MODULE_OPTIONS) readonly options: GorxModuleOptions) {}
+ * }
+ * ```
+ */
+export const GORX_MODULE_OPTIONS = definition.MODULE_OPTIONS_TOKEN;
+
+/**
+ * The argument of `GorxModule.forRoot()`: `GorxModuleOptions` plus `isGlobal`.
+ *
+ * @example
+ * ```ts
+ * import type { GorxRootOptions } from 'gorx/nest';
+ *
+ * const options: GorxRootOptions = { isGlobal: true, shutdownGraceMs: 2_000 };
+ * ```
+ */
+export type GorxRootOptions = typeof definition.OPTIONS_TYPE;
+
+/**
+ * The argument of `GorxModule.forRootAsync()`: `useFactory` + `inject`, `useClass` or
+ * `useExisting`, plus `imports` and `isGlobal`.
+ *
+ * @example
+ * ```ts
+ * import type { GorxRootAsyncOptions } from 'gorx/nest';
+ *
+ * const options: GorxRootAsyncOptions = { useFactory: () => ({ shutdownGraceMs: 2_000 }) };
+ * ```
+ */
+export type GorxRootAsyncOptions = typeof definition.ASYNC_OPTIONS_TYPE;

@@ -1,0 +1,133 @@
+/**
+ * Kill-on-supersede runs, one slot per key.
+ *
+ * Invariants:
+ * - a slot holds the newest run of its key; it is removed when that run settles;
+ * - a run starts only after its predecessor has finished (its `finally` ran) or, when the
+ *   predecessor never started, after the predecessor's own predecessor finished: the chain of
+ *   cleanups is awaited in order, so two runs of one key never overlap;
+ * - a run superseded before it started never starts; its promise rejects `SupersededError`.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { SupersededError, go, type GoContext, type GoFunction, type Goroutine } from 'gorx';
+import { WorkerRegistryError } from '../worker.errors.js';
+import type { SupervisorHost } from './host.js';
+
+/** What to do when a run with the same key is still in progress. */
+export type SupersedeMode = 'kill' | 'join' | 'queue';
+
+/** What `supersedeContext()` returns inside a `@Supersede` method. */
+export interface SupersedeRunContext {
+  readonly signal: AbortSignal;
+  readonly key: unknown;
+}
+
+interface Run {
+  readonly label: string;
+  readonly attempt: number;
+  g: Goroutine<unknown> | null;
+  /** Set when superseded (or shut down) before it started: it must never start. */
+  exit: unknown;
+  result: Promise<unknown>;
+  /** Settles (never rejects) once the run, or its never-started stand-in, is over. */
+  ended: Promise<void>;
+}
+
+const noop = (): void => {};
+export const runContext = new AsyncLocalStorage<SupersedeRunContext>();
+
+export class SupersedeSlots {
+  private readonly slots = new Map<unknown, Run>();
+
+  constructor(private readonly host: SupervisorHost) {}
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  run<R>(key: unknown, label: string, fn: GoFunction<R>, mode: SupersedeMode = 'kill'): Promise<R> {
+    if (this.host.closing) {
+      return Promise.reject(
+        new WorkerRegistryError('ERR_SHUTTING_DOWN', `supersede "${label}": shutting down`),
+      );
+    }
+    const prev = this.slots.get(key);
+    if (prev !== undefined && mode === 'join') return prev.result as Promise<R>;
+    const run: Run = {
+      label,
+      attempt: (prev?.attempt ?? 0) + 1,
+      g: null,
+      exit: null,
+      result: undefined as unknown as Promise<unknown>,
+      ended: undefined as unknown as Promise<void>,
+    };
+    const start = (): Promise<R> => {
+      if (run.exit !== null) return Promise.reject(run.exit);
+      if (this.host.closing) {
+        return Promise.reject(
+          new WorkerRegistryError('ERR_SHUTTING_DOWN', `supersede "${label}": shutting down`),
+        );
+      }
+      const g = go<R>((ctx: GoContext) => runContext.run({ signal: ctx.signal, key }, fn, ctx), {
+        name: label,
+      });
+      run.g = g as Goroutine<unknown>;
+      return g.done;
+    };
+    this.slots.set(key, run); // before the body runs: it may itself supersede this key
+    // With nothing to wait for, the body runs at once (up to its first suspension), as a plain
+    // async call would; otherwise only after the predecessor's cleanup.
+    const result =
+      prev === undefined
+        ? start()
+        : (mode === 'queue' ? prev.ended : this.displace(prev, key)).then(start);
+    run.result = result;
+    run.ended = result.then(noop, noop).then(() => {
+      if (this.slots.get(key) === run) this.slots.delete(key);
+    });
+    return result;
+  }
+
+  /** Supersedes `prev`; resolves once it (and any run it was waiting for) has finished. */
+  private displace(prev: Run, key: unknown): Promise<void> {
+    const g = prev.g;
+    if (g !== null && (g.state === 'returned' || g.state === 'failed' || g.state === 'killed')) {
+      return prev.ended;
+    }
+    const exit = new SupersededError(key);
+    this.host.logger.log(`worker "${prev.label}" attempt ${prev.attempt}: superseded`);
+    this.host.emit({
+      type: 'superseded',
+      worker: prev.label,
+      attempt: prev.attempt,
+      at: Date.now(),
+      error: exit,
+    });
+    if (g === null) {
+      prev.exit ??= exit;
+      return prev.ended;
+    }
+    return g.kill(exit).then(() => prev.ended);
+  }
+
+  /** Kills every run (shutdown). Resolves once all of them finished. */
+  killAll(reason: unknown): Promise<void> {
+    const waits: Promise<void>[] = [];
+    for (const run of this.slots.values()) {
+      if (run.g === null) run.exit ??= reason;
+      else void run.g.kill(reason);
+      waits.push(run.ended);
+    }
+    return Promise.all(waits).then(noop);
+  }
+
+  /** Labels of runs still in progress (shutdown diagnostics). */
+  pending(): string[] {
+    return [...this.slots.values()].map((r) => `${r.label} attempt ${r.attempt}`);
+  }
+}
+
+/** The run context of the `@Supersede` method or `supersede()` run the caller executes in. */
+export function currentRun(): SupersedeRunContext | undefined {
+  return runContext.getStore();
+}

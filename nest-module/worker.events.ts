@@ -1,0 +1,80 @@
+/** @module */
+
+/**
+ * A worker's lifecycle state. Health reports down for `'hung'` and `'gave-up'`.
+ * - `idle`: registered, not started yet; `running`: a run is in progress;
+ * - `hung`: missed its heartbeat, killed, its cleanup has not finished yet;
+ * - `backoff`: waiting to restart; `stopping`: stop requested, cleanup not finished;
+ * - `stopped`: stopped on request, or ended normally and not restarted;
+ * - `failed`: ended with an error and its policy does not restart it;
+ * - `gave-up`: exceeded `maxRestarts`; not restarted until started by hand.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerState } from 'gorx/nest';
+ *
+ * const down = (s: WorkerState): boolean => s === 'hung' || s === 'gave-up';
+ * ```
+ */
+export type WorkerState =
+  'idle' | 'running' | 'hung' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'gave-up';
+
+/**
+ * A snapshot of one worker, as returned by `WorkerRegistry.list()` / `get()`.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerStatus } from 'gorx/nest';
+ *
+ * const line = (s: WorkerStatus): string => `${s.name} ${s.state} attempt ${s.attempt}`;
+ * ```
+ */
+export interface WorkerStatus {
+  readonly name: string;
+  readonly state: WorkerState;
+  /** Number of the current (or last) run: 1, 2, ... */
+  readonly attempt: number;
+  /** Restarts done by the supervisor (not counting manual `start`/`restart`). */
+  readonly restarts: number;
+  /** `Date.now()` of the last heartbeat (or of the run's start), null before the first run. */
+  readonly lastHeartbeatAt: number | null;
+  /** The last details given to `heartbeat(details)`. */
+  readonly lastHeartbeatDetails: unknown;
+  /** The error that ended the last failed run (a `HeartbeatTimeoutError` for a hang). */
+  readonly lastError: unknown;
+  readonly heartbeatTimeout: number;
+  /** When the next restart is due, while in `'backoff'`. */
+  readonly nextRestartAt: number | null;
+}
+
+/**
+ * Types of `WorkerRegistry.events$` events.
+ *
+ * @example
+ * ```ts
+ * import type { WorkerEventType } from 'gorx/nest';
+ *
+ * const alarming: WorkerEventType[] = ['heartbeat-missed', 'gave-up'];
+ * ```
+ */
+export type WorkerEventType =
+  'started' | 'heartbeat-missed' | 'failed' | 'restarted' | 'superseded' | 'stopped' | 'gave-up';
+
+/**
+ * A lifecycle event. `worker` is the worker name (for `'superseded'`: the supersede key's label).
+ *
+ * @example
+ * ```ts
+ * import type { WorkerEvent } from 'gorx/nest';
+ *
+ * const log = (e: WorkerEvent): string => `${e.type} ${e.worker}#${e.attempt} at ${e.at}`;
+ * ```
+ */
+export interface WorkerEvent {
+  readonly type: WorkerEventType;
+  readonly worker: string;
+  readonly attempt: number;
+  /** `Date.now()` when it happened. */
+  readonly at: number;
+  readonly error?: unknown;
+}

@@ -1,0 +1,111 @@
+/** @module */
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { WorkerMetadataAccessor } from './worker.metadata-accessor.js';
+import type { WorkerFunction } from './worker.context.js';
+import { WorkerSupervisor } from './worker.supervisor.js';
+
+/** The part of Nest's `InstanceWrapper` the explorer reads (kept structural: no deep import). */
+interface DiscoveredWrapper {
+  readonly name: unknown;
+  readonly instance: unknown;
+  isDependencyTreeStatic(): boolean;
+}
+
+type Methods = Record<string, (...args: unknown[]) => unknown>;
+
+/**
+ * Methods already taken by a supervisor, per instance: two `GorxModule.forRoot()` imports with
+ * different options make two supervisors, and a worker must still run once.
+ */
+const claimed = new WeakMap<object, Set<string>>();
+
+/**
+ * Finds `@BackgroundWorker` and `@Supersede` methods on every provider and controller in
+ * `onModuleInit`, registers the workers with the supervisor and wraps the supersede methods.
+ * Request-scoped (non-static) providers are skipped with a warning: there is no single instance
+ * to run a background worker on. Internal to `GorxModule`.
+ *
+ * @example
+ * ```ts
+ * import { WorkerExplorer } from 'gorx/nest';
+ *
+ * console.log(typeof WorkerExplorer.prototype.onModuleInit); // 'function'
+ * ```
+ */
+@Injectable()
+export class WorkerExplorer implements OnModuleInit {
+  private readonly logger = new Logger('Gorx');
+
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly accessor: WorkerMetadataAccessor,
+    private readonly supervisor: WorkerSupervisor,
+  ) {}
+
+  onModuleInit(): void {
+    const wrappers = [
+      ...this.discovery.getControllers(),
+      ...this.discovery.getProviders(),
+    ] as unknown as DiscoveredWrapper[];
+    for (const wrapper of wrappers) {
+      const instance = wrapper.instance as Methods | null | undefined;
+      if (instance === null || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance) as object | null;
+      if (proto === null) continue;
+      const isStatic = wrapper.isDependencyTreeStatic();
+      for (const method of this.scanner.getAllMethodNames(proto)) {
+        this.visit(instance, method, isStatic, String(wrapper.name));
+      }
+    }
+  }
+
+  private visit(instance: Methods, method: string, isStatic: boolean, provider: string): void {
+    const fn = instance[method];
+    const workerOptions = this.accessor.getWorkerOptions(fn);
+    const supersedeOptions = this.accessor.getSupersedeOptions(fn);
+    if (workerOptions === undefined && supersedeOptions === undefined) return;
+    const label = `${instance.constructor.name}.${method}`;
+    if (!isStatic) {
+      this.logger.warn(
+        `cannot supervise "${provider}.${method}": it is defined in a request-scoped (non-static) provider; skipped`,
+      );
+      return;
+    }
+    let mine = claimed.get(instance);
+    if (mine === undefined) claimed.set(instance, (mine = new Set()));
+    if (mine.has(method)) {
+      this.logger.warn(
+        `"${label}" is already supervised by another GorxModule.forRoot() import; import it once (isGlobal: true)`,
+      );
+      return;
+    }
+    mine.add(method);
+    if (workerOptions !== undefined) {
+      const body = fn!.bind(instance) as WorkerFunction;
+      this.supervisor.register(workerOptions.name ?? label, body, workerOptions);
+    }
+    if (supersedeOptions !== undefined) {
+      const slots = this.supervisor.createSlots();
+      const keyOf = supersedeOptions.key;
+      const mode = supersedeOptions.mode;
+      const original = fn!;
+      // An own property shadows the prototype method, for this instance only.
+      Object.defineProperty(instance, method, {
+        configurable: true,
+        writable: true,
+        value: function superseding(...args: unknown[]): Promise<unknown> {
+          const key = keyOf === undefined ? undefined : keyOf(...args);
+          const name = keyOf === undefined ? label : `${label}(${String(key)})`;
+          return slots.run(
+            key,
+            name,
+            () => original.apply(instance, args) as Promise<unknown>,
+            mode,
+          );
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,115 @@
+// End-to-end: the sample service (samples/nest-service) on a real HTTP server, real timers, no
+// sleeps: every wait is for an observable fact (a progress event, a lifecycle event).
+import 'reflect-metadata';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { WorkerRegistry } from 'gorx/nest';
+import { filter, firstValueFrom } from 'rxjs';
+import { AppModule } from '../../samples/nest-service/app.module.js';
+import { SAMPLE_CONFIG, type SampleConfig } from '../../samples/nest-service/sample.config.js';
+import { ScenesService } from '../../samples/nest-service/scenes.service.js';
+import { expectNothingLeft, flush } from '../helpers/leaks.js';
+import { CaptureLogger } from './nest-helpers.js';
+
+const config: SampleConfig = { tickMs: 20, sceneStepMs: 5, jobMs: 60_000 };
+let app: INestApplication;
+let base: string;
+const logger = new CaptureLogger();
+
+beforeAll(async () => {
+  const moduleRef = await Test.createTestingModule({ imports: [AppModule] })
+    .overrideProvider(SAMPLE_CONFIG)
+    .useValue(config)
+    .compile();
+  app = moduleRef.createNestApplication({ logger });
+  await app.listen(0, '127.0.0.1');
+  base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+});
+
+afterAll(async () => {
+  await app.close();
+  await flush();
+  expectNothingLeft();
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+async function http(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: Json }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json() };
+}
+
+describe('sample service over HTTP', () => {
+  it('GET /workers lists the three supervised workers, running', async () => {
+    const { status, json } = await http('GET', '/workers');
+    expect(status).toBe(200);
+    expect(json.map((w: { name: string; state: string }) => `${w.name}:${w.state}`)).toEqual([
+      'ticker:running',
+      'flaky:running',
+      'jobs:running',
+    ]);
+  });
+
+  it('POST /jobs feeds the job worker through a bounded channel and answers 503 when it is full', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++)
+      statuses.push((await http('POST', '/jobs', { payload: `p${i}` })).status);
+    // The first job goes straight to the waiting worker, five fill the buffer, the 7th is refused.
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 202, 503]);
+    expect((await http('GET', '/jobs')).json).toEqual({ done: [], queued: 5 });
+  });
+
+  it("a newer scene update supersedes the running one (409), after the old one's finally ran", async () => {
+    const scenes = app.get(ScenesService);
+    const started = firstValueFrom(scenes.progress$.pipe(filter((p) => p.scene === 'lobby')));
+    const first = http('POST', '/scenes/lobby/update?steps=1000000');
+    await started;
+    const second = await http('POST', '/scenes/lobby/update?steps=2');
+    expect(second).toEqual({ status: 201, json: { scene: 'lobby', run: 2, steps: 2 } });
+    expect((await first).status).toBe(409);
+    const sceneLog = logger.lines.filter((l) => l.context === 'Scenes').map((l) => l.message);
+    expect(sceneLog).toEqual([
+      'scene lobby run 1: started (1000000 steps)',
+      'scene lobby run 1: released',
+      'scene lobby run 2: started (2 steps)',
+      'scene lobby run 2: done',
+      'scene lobby run 2: released',
+    ]);
+  });
+
+  it('GET /health is up with worker details, and 503 once a worker has given up', async () => {
+    const up = await http('GET', '/health');
+    expect(up.status).toBe(200);
+    expect(up.json.details.workers.workers.ticker).toMatchObject({ state: 'running', down: false });
+
+    const registry = app.get(WorkerRegistry);
+    const gaveUp = firstValueFrom(registry.events$.pipe(filter((e) => e.type === 'gave-up')));
+    registry.spawn(
+      'doomed',
+      async () => {
+        throw new Error('cannot connect');
+      },
+      {
+        backoff: { initialMs: 0, maxMs: 0, jitter: 0 },
+        maxRestarts: { count: 2, withinMs: 60_000 },
+      },
+    );
+    expect(await gaveUp).toMatchObject({ worker: 'doomed', attempt: 3 });
+    const down = await http('GET', '/health');
+    expect(down.status).toBe(503);
+    expect(down.json.error.workers).toMatchObject({
+      status: 'down',
+      workers: { doomed: { state: 'gave-up', down: true, lastError: 'Error: cannot connect' } },
+    });
+  });
+});
