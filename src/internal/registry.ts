@@ -1,5 +1,5 @@
 /** The set of live goroutines, kept as plain module state (one per copy of gorx). */
-import type { G } from '../go.js';
+import type { G } from './goroutine.js';
 
 const liveSet = new Set<G<unknown>>();
 

@@ -1,0 +1,363 @@
+/**
+ * The goroutine runtime: the record behind every `Goroutine` handle and `GoContext`, the
+ * generator driver, kill (Stackless `tasklet.kill`) and structured lifetimes.
+ *
+ * Invariants:
+ * - `final` is set exactly once, after the body ended and every child finished;
+ * - `exit` is set by the first kill and never changes; `interrupted` is set once the goroutine's
+ *   own code was stopped (signal aborted, bound operations withdrawn, generator returned);
+ * - children are killed and have finished before the parent is interrupted, and before its
+ *   `done` settles;
+ * - for generator goroutines, values taken for a step the generator has not resumed from are
+ *   recorded (`took`) and put back at the head of their channel if it is killed first.
+ */
+import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../go.js';
+import { GoroutineExit } from '../errors.js';
+import { registerLive, unregisterLive } from './registry.js';
+import { type Owner, type Parked, type TakenFrom, kOwner, setCurrent } from './park.js';
+
+const NEXT = 0;
+const THROW = 1;
+const RETURN = 2;
+const noop = (): void => {};
+let nextId = 1;
+
+/** The runtime record of a goroutine; also its `GoContext` and its handle. */
+export class G<R> implements Goroutine<R>, GoContext, Owner {
+  readonly id = nextId++;
+  readonly name: string;
+  readonly startedAt = Date.now();
+  readonly done: Promise<R>;
+  readonly parent: G<unknown> | null;
+  tracksTaken = false;
+  private resolveDone!: (v: R) => void;
+  private rejectDone!: (e: unknown) => void;
+  private controller: AbortController | null = null;
+  private final: GoroutineState | null = null;
+  /** Set by the first kill; the exit every interrupted operation rejects with. */
+  exit: GoroutineExit | null = null;
+  private interrupted = false;
+  private gen: Generator<unknown, R, unknown> | null = null;
+  private stepId = 0;
+  private stepping = false;
+  private suspended = false;
+  children: Set<G<unknown>> | null = null;
+  private exitWaiters: (() => void)[] | null = null;
+  op: Parked | null = null;
+  private moreOps: Set<Parked> | null = null;
+  private takenCh: TakenFrom | null = null;
+  private takenValue: unknown = undefined;
+  private moreTaken: unknown[] | null = null;
+  private parentSignal: AbortSignal | null = null;
+  private onParentAbort: (() => void) | null = null;
+
+  constructor(name: string | undefined, parent: G<unknown> | null) {
+    this.name = name ?? `goroutine-${this.id}`;
+    this.parent = parent;
+    this.done = new Promise<R>((resolve, reject) => {
+      this.resolveDone = resolve;
+      this.rejectDone = reject;
+    });
+  }
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      (this.controller.signal as unknown as Record<symbol, unknown>)[kOwner] = this;
+      if (this.exit !== null) this.controller.abort(this.exit);
+    }
+    return this.controller.signal;
+  }
+
+  get state(): GoroutineState {
+    if (this.final !== null) return this.final;
+    return this.op !== null || this.suspended ? 'blocked' : 'running';
+  }
+
+  get finished(): boolean {
+    return this.final !== null;
+  }
+
+  /** What the goroutine is blocked in, for diagnostics. */
+  blockedOn(): string | null {
+    if (this.op !== null) return this.op.describe();
+    if (this.suspended) return 'a promise';
+    return null;
+  }
+
+  go<C>(fn: GoFunction<C>, options?: GoOptions): Goroutine<C> {
+    return spawn(fn, options, this as G<unknown>);
+  }
+
+  startKilled(exit: GoroutineExit): void {
+    registerLive(this as G<unknown>);
+    this.exit = exit;
+    this.finish(false, exit);
+  }
+
+  start(fn: GoFunction<R>, signal: AbortSignal | undefined): void {
+    registerLive(this as G<unknown>);
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        this.exit = toExit(signal.reason);
+        this.finish(false, this.exit);
+        return;
+      }
+      this.parentSignal = signal;
+      this.onParentAbort = () => void this.kill(signal.reason);
+      signal.addEventListener('abort', this.onParentAbort, { once: true });
+    }
+    let body: Promise<R> | Generator<unknown, R, unknown>;
+    // Started from a generator's step, an async body must not bind its ops to that generator
+    // (a kill of the parent would put back values the child already received).
+    const saved = setCurrent(null);
+    try {
+      body = fn(this) as Promise<R> | Generator<unknown, R, unknown>;
+    } catch (e) {
+      this.bodyEnded(false, e);
+      return;
+    } finally {
+      setCurrent(saved);
+    }
+    if (isGenerator(body)) {
+      this.gen = body as Generator<unknown, R, unknown>;
+      this.tracksTaken = true;
+      this.step(NEXT, undefined);
+    } else if (body !== null && typeof (body as Promise<R>)?.then === 'function') {
+      (body as Promise<R>).then(
+        (v) => this.bodyEnded(true, v),
+        (e: unknown) => this.bodyEnded(false, e),
+      );
+    } else {
+      this.bodyEnded(true, body as R);
+    }
+  }
+
+  /** Drives the generator. Loops instead of recursing for synchronously available values. */
+  private step(mode: number, arg: unknown): void {
+    const gen = this.gen!;
+    for (;;) {
+      this.stepId++;
+      this.suspended = false;
+      this.clearTaken();
+      let r: IteratorResult<unknown, R>;
+      const saved = setCurrent(this);
+      this.stepping = true;
+      try {
+        r = mode === NEXT ? gen.next(arg) : mode === THROW ? gen.throw(arg) : gen.return(arg as R);
+      } catch (e) {
+        this.stepping = false;
+        setCurrent(saved);
+        this.bodyEnded(false, e);
+        return;
+      }
+      this.stepping = false;
+      setCurrent(saved);
+      if (r.done) {
+        this.bodyEnded(true, r.value);
+        return;
+      }
+      if (this.exit !== null && !this.interrupted && this.childrenGone()) {
+        // Killed while its own code ran (a kill from inside): stop at this yield. Nobody awaits
+        // the yielded promise, and its op is about to reject with the exit: mark it handled.
+        const y = r.value as PromiseLike<unknown> | null;
+        if (y !== null && typeof y === 'object' && typeof y.then === 'function') {
+          Promise.resolve(y).then(noop, noop);
+        }
+        this.stopOwnCode();
+        mode = RETURN;
+        arg = undefined;
+        continue;
+      }
+      const y = r.value;
+      if (
+        y !== null &&
+        (typeof y === 'object' || typeof y === 'function') &&
+        typeof (y as PromiseLike<unknown>).then === 'function'
+      ) {
+        const id = this.stepId;
+        this.suspended = true;
+        Promise.resolve(y as PromiseLike<unknown>).then(
+          (v) => {
+            if (id === this.stepId) this.step(NEXT, v);
+          },
+          (e: unknown) => {
+            if (id === this.stepId) this.step(THROW, e);
+          },
+        );
+        return;
+      }
+      mode = NEXT;
+      arg = y;
+    }
+  }
+
+  kill(reason?: unknown): Promise<void> {
+    if (this.final !== null) return Promise.resolve();
+    if (this.exit === null) {
+      this.exit = toExit(reason);
+      if (this.children !== null && this.children.size > 0) {
+        const kids = [...this.children];
+        Promise.all(kids.map((c) => c.kill(this.exit))).then(() => this.interrupt());
+      } else {
+        this.interrupt();
+      }
+    }
+    return this.exited();
+  }
+
+  private childrenGone(): boolean {
+    return this.children === null || this.children.size === 0;
+  }
+
+  /** Stops the goroutine's own code. Precondition: `exit` is set and the children are gone. */
+  private interrupt(): void {
+    if (this.interrupted || this.final !== null) return;
+    if (this.stepping) {
+      // The generator is running its own code (it killed itself): the runner stops it at the
+      // yield it is about to reach. Its signal tells it now.
+      this.controller?.abort(this.exit);
+      return;
+    }
+    this.stopOwnCode();
+    if (this.gen !== null) this.step(RETURN, undefined);
+  }
+
+  /** Aborts the signal, withdraws every bound operation, puts back values not yet seen. */
+  private stopOwnCode(): void {
+    this.interrupted = true;
+    const exit = this.exit!;
+    this.controller?.abort(exit);
+    this.withdrawOps(exit);
+    if (this.gen !== null) this.putBackTaken();
+  }
+
+  private withdrawOps(exit: GoroutineExit): void {
+    const op = this.op;
+    if (op !== null && op.withdraw()) op.fail(exit);
+    if (this.moreOps !== null) {
+      for (const o of [...this.moreOps]) if (o.withdraw()) o.fail(exit);
+    }
+  }
+
+  private bodyEnded(ok: boolean, value: unknown): void {
+    this.suspended = false;
+    if (this.children !== null && this.children.size > 0) {
+      const exit = this.exit ?? new GoroutineExit(undefined, 'parent goroutine ended');
+      const kids = [...this.children];
+      Promise.all(kids.map((c) => c.kill(exit))).then(() => this.finish(ok, value));
+      return;
+    }
+    this.finish(ok, value);
+  }
+
+  private finish(ok: boolean, value: unknown): void {
+    if (this.final !== null) return;
+    unregisterLive(this as G<unknown>);
+    this.parent?.children?.delete(this as G<unknown>);
+    if (this.parentSignal !== null) {
+      this.parentSignal.removeEventListener('abort', this.onParentAbort!);
+      this.parentSignal = null;
+    }
+    this.gen = null;
+    this.clearTaken();
+    if (ok && this.exit === null) {
+      this.final = 'returned';
+      this.resolveDone(value as R);
+    } else if (!ok && !(value instanceof GoroutineExit)) {
+      // A panic, even one raised by cleanup code after a kill: it must surface.
+      this.final = 'failed';
+      this.rejectDone(value);
+    } else {
+      this.final = 'killed';
+      this.done.catch(noop);
+      this.rejectDone(this.exit ?? value);
+    }
+    const waiters = this.exitWaiters;
+    this.exitWaiters = null;
+    if (waiters !== null) for (const w of waiters) w();
+  }
+
+  /** Resolves when the goroutine has finished, whatever its outcome. Never rejects. */
+  exited(): Promise<void> {
+    if (this.final !== null) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.exitWaiters ??= []).push(resolve));
+  }
+
+  // Owner: the channel layer binds parked ops here and reports values taken for this step.
+  bind(op: Parked): void {
+    if (this.op === null) this.op = op;
+    else (this.moreOps ??= new Set()).add(op);
+  }
+
+  unbind(op: Parked): void {
+    if (this.op === op) this.op = null;
+    else this.moreOps?.delete(op);
+  }
+
+  took(ch: TakenFrom, value: unknown): void {
+    if (this.takenCh === null) {
+      this.takenCh = ch;
+      this.takenValue = value;
+    } else {
+      (this.moreTaken ??= []).push(ch, value);
+    }
+  }
+
+  private clearTaken(): void {
+    this.takenCh = null;
+    this.takenValue = undefined;
+    this.moreTaken = null;
+  }
+
+  /** Values received for a step the generator never resumed from go back to their channels. */
+  private putBackTaken(): void {
+    const more = this.moreTaken;
+    if (more !== null) {
+      for (let i = more.length - 2; i >= 0; i -= 2) (more[i] as TakenFrom).unrecv(more[i + 1]);
+    }
+    if (this.takenCh !== null) this.takenCh.unrecv(this.takenValue);
+    this.clearTaken();
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    const on = this.blockedOn();
+    return `Goroutine #${this.id} ${JSON.stringify(this.name)} { state: ${this.state}${on !== null ? `, blockedOn: ${JSON.stringify(on)}` : ''} }`;
+  }
+}
+
+function toExit(reason: unknown): GoroutineExit {
+  return reason instanceof GoroutineExit ? reason : new GoroutineExit(reason);
+}
+
+function isGenerator(x: unknown): boolean {
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    typeof (x as Generator).next === 'function' &&
+    typeof (x as Generator).throw === 'function' &&
+    typeof (x as Generator)[Symbol.iterator] === 'function'
+  );
+}
+
+export function spawn<R>(
+  fn: GoFunction<R>,
+  options: GoOptions | undefined,
+  parent: G<unknown> | null,
+): G<R> {
+  if (typeof fn !== 'function') throw new TypeError('go: fn must be a function');
+  if (options?.name !== undefined && typeof options.name !== 'string') {
+    throw new TypeError('go: options.name must be a string');
+  }
+  const g = new G<R>(options?.name, parent);
+  if (parent !== null) {
+    if (parent.finished) {
+      // A child of a goroutine that has ended is born killed, as a context's child is born done.
+      g.startKilled(parent.exit ?? new GoroutineExit(undefined, 'parent goroutine ended'));
+      return g;
+    }
+    (parent.children ??= new Set()).add(g as G<unknown>);
+  }
+  g.start(fn, options?.signal);
+  return g;
+}
