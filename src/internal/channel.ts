@@ -36,8 +36,9 @@ let nextId = 1;
 
 export class Channel<T> implements Chan<T> {
   readonly id = nextId++;
-  readonly capacity: number;
-  readonly name: string | undefined;
+  /** Capacity; `capacity` and `name` are getters so user code cannot corrupt them. */
+  private readonly cap: number;
+  private readonly label: string | undefined;
   buf: Ring<T> | null;
   readonly recvq = new WaitQ();
   readonly sendq = new WaitQ();
@@ -45,9 +46,17 @@ export class Channel<T> implements Chan<T> {
   closeError: Error | undefined = undefined;
 
   constructor(capacity: number, options: ChanOptions | undefined) {
-    this.capacity = capacity;
-    this.name = options?.name;
+    this.cap = capacity;
+    this.label = options?.name;
     this.buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+  }
+
+  get capacity(): number {
+    return this.cap;
+  }
+
+  get name(): string | undefined {
+    return this.label;
   }
 
   get length(): number {
@@ -65,7 +74,7 @@ export class Channel<T> implements Chan<T> {
 
   /** True when a send can complete now: a receiver waits or the buffer has room. */
   sendReady(): boolean {
-    return this.recvq.head !== null || (this.buf !== null && this.buf.n < this.capacity);
+    return this.recvq.head !== null || (this.buf !== null && this.buf.n < this.cap);
   }
 
   /** Takes the next value. Precondition: `recvReady()`. */
@@ -73,7 +82,7 @@ export class Channel<T> implements Chan<T> {
     const buf = this.buf;
     if (buf !== null && buf.n > 0) {
       const v = buf.shift();
-      if (buf.n < this.capacity) {
+      if (buf.n < this.cap) {
         const s = this.sendq.shift();
         if (s !== null) {
           buf.push(s.value as T);
@@ -220,7 +229,7 @@ export class Channel<T> implements Chan<T> {
     const bufN = this.buf === null ? 0 : this.buf.n;
     const bad =
       (this.recvq.head !== null && (bufN > 0 || this.sendq.head !== null)) ||
-      (this.sendq.head !== null && bufN < this.capacity) ||
+      (this.sendq.head !== null && bufN < this.cap) ||
       (this.isClosed && (this.recvq.head !== null || this.sendq.head !== null));
     if (bad) throw new Error(`gorx internal invariant broken on ${this.describe()}: this is a bug`);
   }

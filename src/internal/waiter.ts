@@ -121,7 +121,11 @@ export class Waiter extends Parked {
       if (spend()) defer(resolve, value);
       else resolve(value);
     } else {
-      const err = error ?? new ChannelClosedError();
+      const err =
+        error ??
+        new ChannelClosedError(
+          this.kind === RECV ? 'receive from closed channel' : 'send on closed channel',
+        );
       const reject = this.reject!;
       this.resolve = this.reject = null;
       reject(err);
@@ -139,7 +143,11 @@ export class Waiter extends Parked {
     if (this.cb !== null) {
       const cb = this.cb;
       this.cb = null;
-      cb(undefined, false, error);
+      try {
+        cb(undefined, false, error);
+      } catch (e) {
+        defer(rethrow, e);
+      }
       return;
     }
     const reject = this.reject!;
