@@ -11,6 +11,15 @@ export type { RecvCallback };
 export interface ChanOptions {
   /** Debug name, shown in deadlock reports, `dumpGoroutines()` and `util.inspect`. */
   name?: string;
+  /**
+   * For adapters that feed a channel from a lazy source: called once, synchronously, right after
+   * the first receive-side operation (`recv`, `tryRecv`, `recvCallback`, a `for await` step, or a
+   * select with a receive case on this channel) has been set up, so a source that emits at once
+   * finds that receiver waiting. If it throws, the channel is closed with the error.
+   */
+  onDemand?: () => void;
+  /** For adapters: called once, synchronously, at the end of `close(error)`. */
+  onClose?: (error: Error | undefined) => void;
 }
 
 /** Options of a blocking channel operation. */
@@ -144,8 +153,16 @@ export function chan<T>(capacity: number = 0, options?: ChanOptions): Chan<T> {
       `chan: capacity must be 0, a positive integer or Infinity, got ${String(capacity)}`,
     );
   }
-  if (options !== undefined && options.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError('chan: options.name must be a string');
+  if (options !== undefined) {
+    if (options.name !== undefined && typeof options.name !== 'string') {
+      throw new TypeError('chan: options.name must be a string');
+    }
+    if (options.onDemand !== undefined && typeof options.onDemand !== 'function') {
+      throw new TypeError('chan: options.onDemand must be a function');
+    }
+    if (options.onClose !== undefined && typeof options.onClose !== 'function') {
+      throw new TypeError('chan: options.onClose must be a function');
+    }
   }
   return new Channel<T>(capacity, options);
 }

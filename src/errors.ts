@@ -19,6 +19,7 @@
 /** Stable error codes of gorx errors. */
 export type GorxErrorCode =
   | 'ERR_CHANNEL_CLOSED'
+  | 'ERR_CHANNEL_OVERFLOW'
   | 'ERR_DEADLOCK'
   | 'ERR_TIMEOUT'
   | 'ERR_GOROUTINE_EXIT'
@@ -130,7 +131,15 @@ export class GoroutineExit extends GorxError {
     message = 'goroutine killed',
     code: GorxErrorCode = 'ERR_GOROUTINE_EXIT',
   ) {
-    super(code, reason === undefined ? message : `${message}: ${describeReason(reason)}`);
+    // An exit is control flow, not a fault: capturing a stack trace costs microseconds per kill
+    // (most of a supersede's cost) and would only show the killer's frames.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(code, reason === undefined ? message : `${message}: ${describeReason(reason)}`);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.reason = reason;
   }
 }

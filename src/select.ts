@@ -4,7 +4,7 @@
  */
 import type { RecvChan, SendChan } from './chan.js';
 import { ChannelClosedError } from './errors.js';
-import { CHANNEL_BRAND, Channel } from './internal/channel.js';
+import { CHANNEL_BRAND, Channel, demandsPending } from './internal/channel.js';
 import { current } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
@@ -113,6 +113,18 @@ export function select<const Cs extends readonly SelectCase[]>(
   cases: Cs,
   opts?: SelectOptions,
 ): Promise<SelectResult<Cs>> {
+  if (demandsPending > 0) {
+    const p = selectNow(cases, opts);
+    fireDemands(cases);
+    return p;
+  }
+  return selectNow(cases, opts);
+}
+
+function selectNow<const Cs extends readonly SelectCase[]>(
+  cases: Cs,
+  opts: SelectOptions | undefined,
+): Promise<SelectResult<Cs>> {
   const chosen = poll(cases, 'select');
   const signal = opts?.signal;
   if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
@@ -152,9 +164,20 @@ export function select<const Cs extends readonly SelectCase[]>(
 export function trySelect<const Cs extends readonly SelectCase[]>(
   cases: Cs,
 ): SelectResult<Cs> | undefined {
+  if (demandsPending > 0) fireDemands(cases);
   const chosen = poll(cases, 'trySelect');
   if (chosen < 0) return undefined;
   return commitNow(cases[chosen]!, chosen) as SelectResult<Cs>;
+}
+
+/** Runs the pending `onDemand` of every receive case's channel (see ChanOptions.onDemand). */
+function fireDemands(cases: readonly SelectCase[]): void {
+  if (!Array.isArray(cases)) return;
+  for (const c of cases) {
+    if (c !== null && typeof c === 'object' && c.kind === 'recv' && c.ch instanceof Channel) {
+      c.ch.fireDemand();
+    }
+  }
 }
 
 /**
@@ -184,6 +207,19 @@ export function selectCallback<const Cs extends readonly SelectCase[]>(
   if (typeof onResult !== 'function' || typeof onError !== 'function') {
     throw new TypeError('selectCallback: onResult and onError must be functions');
   }
+  if (demandsPending > 0) {
+    const cancel = selectCallbackNow(cases, onResult, onError);
+    fireDemands(cases);
+    return cancel;
+  }
+  return selectCallbackNow(cases, onResult, onError);
+}
+
+function selectCallbackNow<const Cs extends readonly SelectCase[]>(
+  cases: Cs,
+  onResult: (result: SelectResult<Cs>) => void,
+  onError: (error: unknown) => void,
+): () => boolean {
   const chosen = poll(cases, 'selectCallback');
   if (chosen >= 0) {
     let result: RawResult;

@@ -34,6 +34,9 @@ const DEBUG = typeof process !== 'undefined' && !!process.env?.GORX_DEBUG;
 
 let nextId = 1;
 
+/** Channels whose `onDemand` has not run yet; lets select skip looking for them. */
+export let demandsPending = 0;
+
 export class Channel<T> implements Chan<T> {
   readonly id = nextId++;
   /** Capacity; `capacity` and `name` are getters so user code cannot corrupt them. */
@@ -44,11 +47,33 @@ export class Channel<T> implements Chan<T> {
   readonly sendq = new WaitQ();
   isClosed = false;
   closeError: Error | undefined = undefined;
+  /** `onDemand` until it has run (see ChanOptions). */
+  demand: (() => void) | null;
+  private readonly onClose: ((error: Error | undefined) => void) | undefined;
 
   constructor(capacity: number, options: ChanOptions | undefined) {
     this.cap = capacity;
     this.label = options?.name;
     this.buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+    this.demand = options?.onDemand ?? null;
+    this.onClose = options?.onClose;
+    if (this.demand !== null) demandsPending++;
+  }
+
+  /**
+   * Runs `onDemand` once, after the first receive-side operation has been set up (parked or
+   * completed), so that a source emitting synchronously finds the receiver already waiting.
+   */
+  fireDemand(): void {
+    const d = this.demand;
+    if (d === null) return;
+    this.demand = null;
+    demandsPending--;
+    try {
+      d();
+    } catch (e) {
+      if (!this.isClosed) this.close(e instanceof Error ? e : new Error(String(e)));
+    }
   }
 
   get capacity(): number {
@@ -126,6 +151,13 @@ export class Channel<T> implements Chan<T> {
   }
 
   recv(opts?: OpOptions): Promise<T> {
+    if (this.demand === null) return this.recvNow(opts);
+    const p = this.recvNow(opts);
+    this.fireDemand();
+    return p;
+  }
+
+  private recvNow(opts: OpOptions | undefined): Promise<T> {
     const signal = opts?.signal;
     if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
     if (this.recvReady()) {
@@ -150,6 +182,7 @@ export class Channel<T> implements Chan<T> {
   }
 
   tryRecv(): TryRecvResult<T> {
+    if (this.demand !== null) this.fireDemand();
     if (this.recvReady()) return { ok: true, value: this.take() };
     return this.isClosed ? DRAINED : EMPTY;
   }
@@ -158,6 +191,13 @@ export class Channel<T> implements Chan<T> {
     if (typeof callback !== 'function') {
       throw new TypeError('recvCallback: callback must be a function');
     }
+    if (this.demand === null) return this.recvCallbackNow(callback);
+    const cancel = this.recvCallbackNow(callback);
+    this.fireDemand();
+    return cancel;
+  }
+
+  private recvCallbackNow(callback: RecvCallback<T>): () => boolean {
     if (this.recvReady()) {
       callback(this.take(), true, undefined);
       return NOT_PARKED;
@@ -183,6 +223,11 @@ export class Channel<T> implements Chan<T> {
       w.value = undefined;
       w.done(undefined, false, new ChannelClosedError('send on closed channel'));
     }
+    if (this.demand !== null) {
+      this.demand = null;
+      demandsPending--;
+    }
+    if (this.onClose !== undefined) this.onClose(error);
   }
 
   /** Puts a value back at the head (a killed receiver's value). May exceed `capacity` by design. */
@@ -253,6 +298,13 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
   ) {}
 
   next(): Promise<IteratorResult<T>> {
+    if (this.ch.demand === null) return this.nextNow();
+    const p = this.nextNow();
+    this.ch.fireDemand();
+    return p;
+  }
+
+  private nextNow(): Promise<IteratorResult<T>> {
     const ch = this.ch;
     if (this.finished) return Promise.resolve(DONE);
     const signal = this.signal;
