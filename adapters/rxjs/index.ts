@@ -1,0 +1,11 @@
+/**
+ * `gorx/rxjs`: channels and goroutines as RxJS Observables and operators.
+ * @module
+ */
+export { fromChannel } from './from-channel.js';
+export { toChannel, type Overflow, type ToChannelOptions } from './to-channel.js';
+export { ChannelOverflowError } from './overflow-error.js';
+export { select$ } from './select-observable.js';
+export { switchGo, type SwitchGoOptions } from './switch-go.js';
+export { mergeGo, type MergeGoOptions } from './merge-go.js';
+export type { GoWork } from './go-work.js';

@@ -1,0 +1,16 @@
+/** Channels close with an `Error`; RxJS errors can be anything. */
+export function asError(e: unknown): Error {
+  // Error-shaped objects from another realm (a DOMException abort reason under a VM) pass as is.
+  if (
+    e instanceof Error ||
+    (typeof e === 'object' && e !== null && 'message' in e && 'name' in e)
+  ) {
+    return e as Error;
+  }
+  return new Error(String(e), { cause: e });
+}
+
+/** Surfaces an error nobody is subscribed to hear (gorx's panic rule: never swallowed). */
+export function reportLater(e: unknown): void {
+  void Promise.reject(e);
+}
