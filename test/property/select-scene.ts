@@ -1,0 +1,655 @@
+/**
+ * Select scenes: a few channels set up with buffered values, waiting receivers or waiting senders
+ * (or closed), then one `select` / `trySelect` over random cases, most of them ready at once.
+ * A queue model of each channel (buffer, receive queue, send queue) predicts exactly what the one
+ * fired case may change; everything else (other channels, other waiters, the losing cases) must be
+ * untouched. When nothing is ready the select parks, and one "trigger" op on one channel must wake
+ * it through at most one case.
+ */
+import { setImmediate as realSetImmediate } from 'node:timers';
+import fc from 'fast-check';
+import {
+  ChannelClosedError,
+  chan,
+  recv,
+  select,
+  send,
+  trySelect,
+  type Chan,
+  type SelectCase,
+  type TryRecvResult,
+} from 'gorx';
+import { parkedCount } from '../../src/internal/park.js';
+import { CAPACITIES, showCase, type CaseSpec } from './random-program.js';
+import { withSeededRandom } from './seeded-random.js';
+import { Trace, describeError } from './trace.js';
+
+export interface ChanSetup {
+  readonly capacity: number;
+  readonly buffered: number;
+  readonly receivers: number;
+  readonly senders: number;
+  readonly closed: boolean;
+}
+
+export interface SelectScene {
+  readonly chans: readonly ChanSetup[];
+  readonly cases: readonly CaseSpec[];
+  readonly mode: 'select' | 'trySelect';
+  /** Used only when the select parks: one op that may wake it. */
+  readonly trigger: { readonly kind: 'trySend' | 'tryRecv' | 'close'; readonly ch: number };
+  readonly seed: number;
+}
+
+const MAX_CHANNELS = 4;
+
+function normalize(raw: {
+  capacity: number;
+  fill: number;
+  waiters: number;
+  waitersSend: boolean;
+  closed: boolean;
+}): ChanSetup {
+  const buffered = Math.min(raw.fill, raw.capacity);
+  const full = buffered === raw.capacity;
+  const open = !raw.closed;
+  return {
+    capacity: raw.capacity,
+    buffered,
+    // Go's queues: receivers wait only on an empty buffer, senders only on a full one.
+    receivers: open && buffered === 0 && !(full && raw.waitersSend) ? raw.waiters : 0,
+    senders: open && full && (raw.waitersSend || buffered > 0) ? raw.waiters : 0,
+    closed: raw.closed,
+  };
+}
+
+function showScene(s: SelectScene): string {
+  const chans = s.chans.map((c, i) => {
+    const parts = [`cap ${c.capacity}`];
+    if (c.buffered > 0) parts.push(`${c.buffered} buffered`);
+    if (c.receivers > 0) parts.push(`${c.receivers} waiting receivers`);
+    if (c.senders > 0) parts.push(`${c.senders} waiting senders`);
+    if (c.closed) parts.push('closed');
+    return `c${i}: ${parts.join(', ')}`;
+  });
+  return (
+    `\n  ${chans.join('\n  ')}\n  ${s.mode}[${s.cases.map(showCase).join(', ')}]` +
+    `\n  trigger if parked: ${s.trigger.kind} c${s.trigger.ch}, seed: ${s.seed}`
+  );
+}
+
+export function selectSceneArb(): fc.Arbitrary<SelectScene> {
+  const chIndex = fc.nat({ max: MAX_CHANNELS - 1 });
+  return fc
+    .record({
+      chans: fc.array(
+        fc.record({
+          capacity: fc.constantFrom(...CAPACITIES),
+          fill: fc.nat({ max: 3 }),
+          waiters: fc.nat({ max: 2 }),
+          waitersSend: fc.boolean(),
+          // One channel in five is closed; shrinks towards open.
+          closed: fc.nat({ max: 4 }).map((x) => x === 4),
+        }),
+        { minLength: 2, maxLength: MAX_CHANNELS },
+      ),
+      cases: fc.array(
+        fc.record({
+          dir: fc.constantFrom<'recv' | 'send'>('recv', 'send'),
+          ch: fc.option(chIndex, { freq: 8, nil: null }),
+        }),
+        { minLength: 2, maxLength: 5 },
+      ),
+      mode: fc.constantFrom<'select' | 'trySelect'>('select', 'trySelect'),
+      trigger: fc.record({
+        kind: fc.constantFrom<'trySend' | 'tryRecv' | 'close'>('trySend', 'tryRecv', 'close'),
+        ch: chIndex,
+      }),
+      seed: fc.integer(),
+    })
+    .map((raw) => {
+      const n = raw.chans.length;
+      const scene: SelectScene = {
+        chans: raw.chans.map(normalize),
+        cases: raw.cases.map((c) => ({ dir: c.dir, ch: c.ch === null ? null : c.ch % n })),
+        mode: raw.mode,
+        trigger: { kind: raw.trigger.kind, ch: raw.trigger.ch % n },
+        seed: raw.seed,
+      };
+      return Object.assign(scene, { [fc.toStringMethod]: () => showScene(scene) });
+    });
+}
+
+// ---- running a scene against the queue model ------------------------------------------------
+
+type Settled = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A plain op parked during set-up, and how it ended (null while parked). */
+interface Waiting {
+  readonly label: string;
+  readonly value: string | undefined;
+  readonly controller: AbortController;
+  readonly reason: Error;
+  settled: Settled | null;
+}
+
+/** The parked select stands in the model's queues once per channel case. */
+interface SelectEntry {
+  readonly select: true;
+  readonly dir: 'recv' | 'send';
+  readonly ch: number;
+}
+
+type Entry = Waiting | SelectEntry;
+
+type TriggerResult =
+  | { kind: 'close' }
+  | { kind: 'trySend'; sent: boolean | 'closed' }
+  | { kind: 'tryRecv'; got: TryRecvResult<string> };
+
+interface ChanModel {
+  readonly cap: number;
+  readonly buffer: string[];
+  recvq: Entry[];
+  sendq: Entry[];
+  closed: boolean;
+}
+
+/** What the model says must have happened to each waiter and to the select. */
+interface Effects {
+  readonly waiters: Map<Waiting, Settled>;
+  /** The select case kind that fired (a select entry reached the head of a queue), if any. */
+  selectFired: { dir: 'recv' | 'send'; ch: number; ok: boolean } | null;
+}
+
+const isSelect = (e: Entry): e is SelectEntry => 'select' in e;
+
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+class SceneRun {
+  private readonly chans: Chan<string>[];
+  private readonly model: ChanModel[];
+  private readonly waiting: Waiting[] = [];
+  private readonly values: (string | undefined)[];
+  private readonly built: SelectCase[];
+  private readonly trace = new Trace(false);
+  private readonly selectController = new AbortController();
+  /** Waiters whose settling an earlier phase already checked. */
+  private readonly accounted = new Set<Waiting>();
+
+  constructor(private readonly scene: SelectScene) {
+    this.chans = scene.chans.map((c, i) => chan<string>(c.capacity, { name: `c${i}` }));
+    this.model = scene.chans.map((c) => ({
+      cap: c.capacity,
+      buffer: [],
+      recvq: [],
+      sendq: [],
+      closed: false,
+    }));
+    this.values = scene.cases.map((c, i) => (c.dir === 'send' ? `case${i}` : undefined));
+    this.built = scene.cases.map((c, i) => {
+      const ch = c.ch === null ? null : this.chans[c.ch]!;
+      return c.dir === 'recv' ? recv(ch) : send(ch, this.values[i]!);
+    });
+  }
+
+  async run(): Promise<void> {
+    await new Promise((resolve) => realSetImmediate(resolve));
+    this.expect(parkedCount() === 0, `${parkedCount()} ops parked before the scene started`);
+    try {
+      this.setUp();
+      await settle();
+      this.compare('after set-up', false);
+      this.throwIfViolated();
+      const ready = this.scene.cases.map((c) => this.ready(c));
+      if (this.scene.mode === 'trySelect') await this.runTrySelect(ready);
+      else await this.runSelect(ready);
+      this.throwIfViolated();
+      await this.cleanUp();
+      this.throwIfViolated();
+    } finally {
+      for (const w of this.waiting) w.controller.abort(w.reason);
+      this.selectController.abort(new Error('clean-up after a failure'));
+      await settle();
+    }
+  }
+
+  private setUp(): void {
+    this.scene.chans.forEach((setup, c) => {
+      const ch = this.chans[c]!;
+      const m = this.model[c]!;
+      for (let k = 0; k < setup.buffered; k++) {
+        const v = `c${c}.buf${k}`;
+        this.expect(ch.trySend(v), `set-up: trySend ${v} failed`);
+        m.buffer.push(v);
+      }
+      for (let k = 0; k < setup.receivers; k++) {
+        m.recvq.push(this.park(`receiver c${c}#${k}`, undefined, (signal) => ch.recv({ signal })));
+      }
+      for (let k = 0; k < setup.senders; k++) {
+        const v = `c${c}.sender${k}`;
+        m.sendq.push(this.park(`sender c${c}#${k}`, v, (signal) => ch.send(v, { signal })));
+      }
+      if (setup.closed) {
+        ch.close();
+        m.closed = true;
+      }
+    });
+  }
+
+  private park(
+    label: string,
+    value: string | undefined,
+    start: (signal: AbortSignal) => Promise<unknown>,
+  ): Waiting {
+    const controller = new AbortController();
+    const w: Waiting = {
+      label,
+      value,
+      controller,
+      reason: new Error(`abort ${label}`),
+      settled: null,
+    };
+    start(controller.signal).then(
+      (v) => (w.settled = { ok: true, value: v }),
+      (error: unknown) => (w.settled = { ok: false, error }),
+    );
+    this.waiting.push(w);
+    return w;
+  }
+
+  private ready(c: CaseSpec): boolean {
+    if (c.ch === null) return false;
+    const m = this.model[c.ch]!;
+    if (m.closed) return true;
+    return c.dir === 'recv'
+      ? m.buffer.length > 0 || m.sendq.length > 0
+      : m.recvq.length > 0 || m.buffer.length < m.cap;
+  }
+
+  private async runTrySelect(ready: boolean[]): Promise<void> {
+    let result: { index: number; value: unknown; ok: boolean } | undefined;
+    try {
+      result = trySelect(this.built);
+    } catch (error) {
+      await settle();
+      this.note(`trySelect threw ${describeError(error)}`);
+      this.expectClosedSendCase(error, ready);
+      this.compare('after trySelect threw', false);
+      return;
+    }
+    await settle();
+    if (result === undefined) {
+      this.note('trySelect -> default');
+      this.expect(!ready.includes(true), 'trySelect took the default while a case was ready');
+      this.compare('after trySelect took the default', false);
+      return;
+    }
+    this.note(`trySelect -> case ${result.index} ${String(result.value)} ok=${result.ok}`);
+    const effects = this.checkFiredReady(result, ready);
+    this.compare(`after trySelect fired case ${result.index}`, false, effects);
+  }
+
+  private async runSelect(ready: boolean[]): Promise<void> {
+    const controller = this.selectController;
+    const reason = new Error('abort the select');
+    let settled: Settled | null = null;
+    select(this.built, { signal: controller.signal }).then(
+      (v) => (settled = { ok: true, value: v }),
+      (error: unknown) => (settled = { ok: false, error }),
+    );
+    await settle();
+    const outcome = settled as Settled | null;
+    if (ready.includes(true)) {
+      if (outcome === null) {
+        this.violate('select parked although a case was ready');
+        controller.abort(reason);
+        await settle();
+        return;
+      }
+      let effects: Effects | undefined;
+      if (!outcome.ok) {
+        this.note(`select rejected ${describeError(outcome.error)}`);
+        this.expectClosedSendCase(outcome.error, ready);
+      } else {
+        const r = outcome.value as { index: number; value: unknown; ok: boolean };
+        this.note(`select -> case ${r.index} ${String(r.value)} ok=${r.ok}`);
+        effects = this.checkFiredReady(r, ready);
+      }
+      this.compare('after select fired', false, effects);
+      return;
+    }
+    if (outcome !== null) {
+      this.violate(`select settled with no case ready: ${JSON.stringify(outcome)}`);
+      return;
+    }
+    this.note('select parked');
+    // The parked select joins the queues behind the set-up waiters, one entry per channel case.
+    this.scene.cases.forEach((c) => {
+      if (c.ch === null) return;
+      const q = this.model[c.ch]!;
+      if (c.dir === 'recv') q.recvq.push({ select: true, dir: 'recv', ch: c.ch });
+      else q.sendq.push({ select: true, dir: 'send', ch: c.ch });
+    });
+    this.compare('after select parked', true);
+    this.throwIfViolated();
+
+    const real = this.triggerReal();
+    await settle();
+    const after = settled as Settled | null;
+    const effects = this.triggerModel(real, after);
+    this.checkSelectAgainstModel(after, effects);
+    const stillParked = after === null;
+    if (stillParked) {
+      controller.abort(reason);
+      await settle();
+      const end = settled as Settled | null;
+      this.expect(
+        end !== null && !end.ok && end.error === reason,
+        `aborting the parked select: expected a rejection with the reason, got ${JSON.stringify(end)}`,
+      );
+      this.removeSelectEntries();
+      this.note('select aborted');
+    }
+    this.compare('after the trigger', false, effects);
+  }
+
+  /** Runs the trigger op on the real channel; the model replays it once the select has settled. */
+  private triggerReal(): TriggerResult {
+    const { kind, ch: c } = this.scene.trigger;
+    const ch = this.chans[c]!;
+    if (kind === 'close') {
+      const wasClosed = this.model[c]!.closed;
+      try {
+        ch.close();
+        this.note(`trigger: close c${c}`);
+        this.expect(!wasClosed, 'closing a closed channel did not throw');
+      } catch (e) {
+        this.note(`trigger: close c${c} threw ${describeError(e)}`);
+        this.expect(
+          wasClosed && e instanceof ChannelClosedError,
+          `close threw ${describeError(e)}`,
+        );
+      }
+      return { kind };
+    }
+    if (kind === 'trySend') {
+      let sent: boolean | 'closed';
+      try {
+        sent = ch.trySend(`trigger.${c}`);
+      } catch (e) {
+        sent = e instanceof ChannelClosedError ? 'closed' : false;
+      }
+      this.note(`trigger: trySend c${c} trigger.${c} -> ${sent}`);
+      return { kind, sent };
+    }
+    const got = ch.tryRecv();
+    this.note(`trigger: tryRecv c${c} -> ${got.ok ? got.value : `nothing (closed ${got.closed})`}`);
+    return { kind, got };
+  }
+
+  private triggerModel(real: TriggerResult, selectOutcome: Settled | null): Effects {
+    const c = this.scene.trigger.ch;
+    const m = this.model[c]!;
+    const effects: Effects = { waiters: new Map(), selectFired: null };
+    // The value a select send case hands over is known only from the real result's index.
+    const selectSendValue = (): string => {
+      if (selectOutcome === null || !selectOutcome.ok) return '(select did not fire)';
+      const r = selectOutcome.value as { index: number };
+      return this.values[r.index] ?? '(select fired a recv case)';
+    };
+    if (real.kind === 'close') {
+      if (m.closed) return effects;
+      m.closed = true;
+      for (const e of m.recvq) this.complete(e, effects, { ok: false, error: 'closed' });
+      for (const e of m.sendq) this.complete(e, effects, { ok: false, error: 'closed' });
+      m.recvq = [];
+      m.sendq = [];
+      return effects;
+    }
+    if (real.kind === 'trySend') {
+      const v = `trigger.${c}`;
+      const expected = m.closed ? 'closed' : m.recvq.length > 0 || m.buffer.length < m.cap;
+      this.expect(
+        real.sent === expected,
+        `trigger trySend: got ${real.sent}, the model says ${expected}`,
+      );
+      if (expected === true) {
+        const r = m.recvq.shift();
+        if (r !== undefined) this.complete(r, effects, { ok: true, value: v });
+        else m.buffer.push(v);
+      }
+      return effects;
+    }
+    let expected: string | undefined;
+    if (m.buffer.length > 0) {
+      expected = m.buffer.shift()!;
+      const s = m.sendq.shift();
+      if (s !== undefined) {
+        m.buffer.push(isSelect(s) ? selectSendValue() : s.value!);
+        this.complete(s, effects, { ok: true, value: undefined });
+      }
+    } else {
+      const s = m.sendq.shift();
+      if (s !== undefined) {
+        expected = isSelect(s) ? selectSendValue() : s.value!;
+        this.complete(s, effects, { ok: true, value: undefined });
+      }
+    }
+    const got = real.got;
+    this.expect(
+      got.ok ? got.value === expected : expected === undefined && got.closed === m.closed,
+      `trigger tryRecv: got ${JSON.stringify(got)}, the model expects ${String(expected)}`,
+    );
+    return effects;
+  }
+
+  private complete(e: Entry, effects: Effects, result: Settled): void {
+    if (!isSelect(e)) {
+      effects.waiters.set(e, result);
+      return;
+    }
+    if (effects.selectFired !== null) return; // its other entries were withdrawn at commit
+    effects.selectFired = { dir: e.dir, ch: e.ch, ok: result.ok };
+    this.removeSelectEntries();
+  }
+
+  private removeSelectEntries(): void {
+    for (const m of this.model) {
+      m.recvq = m.recvq.filter((e) => !isSelect(e));
+      m.sendq = m.sendq.filter((e) => !isSelect(e));
+    }
+  }
+
+  private checkSelectAgainstModel(out: Settled | null, effects: Effects): void {
+    const fired = effects.selectFired;
+    if (fired === null) {
+      this.expect(
+        out === null,
+        `the trigger should not wake the select, but it settled: ${JSON.stringify(out)}`,
+      );
+      return;
+    }
+    if (out === null) {
+      this.violate(
+        `the trigger should wake the select through a ${fired.dir} case on c${fired.ch}`,
+      );
+      return;
+    }
+    if (fired.dir === 'send' && !fired.ok) {
+      this.expect(
+        !out.ok && out.error instanceof ChannelClosedError,
+        `select: a send case's channel closed; expected ChannelClosedError, got ${JSON.stringify(out)}`,
+      );
+      return;
+    }
+    if (!out.ok) {
+      this.violate(
+        `select rejected ${describeError(out.error)}, expected a ${fired.dir} on c${fired.ch}`,
+      );
+      return;
+    }
+    const r = out.value as { index: number; value: unknown; ok: boolean };
+    const c = this.scene.cases[r.index];
+    this.note(`select -> case ${r.index} ${String(r.value)} ok=${r.ok}`);
+    this.expect(
+      c !== undefined && c.dir === fired.dir && c.ch === fired.ch && r.ok === fired.ok,
+      `select fired case ${r.index} (ok=${r.ok}), the model expects a ${fired.dir} on c${fired.ch} (ok=${fired.ok})`,
+    );
+    if (fired.dir === 'recv' && fired.ok) {
+      const { kind, ch } = this.scene.trigger;
+      this.expect(
+        kind === 'trySend' && r.value === `trigger.${ch}`,
+        `select received ${String(r.value)}, expected the trigger's value`,
+      );
+    }
+  }
+
+  /** The fired case must have been ready; replays it on the model, returns what it changes. */
+  private checkFiredReady(
+    r: { index: number; value: unknown; ok: boolean },
+    ready: boolean[],
+  ): Effects {
+    const effects: Effects = { waiters: new Map(), selectFired: null };
+    const c = this.scene.cases[r.index];
+    if (c === undefined || c.ch === null || !ready[r.index]) {
+      this.violate(`fired case ${r.index}, which was not ready`);
+      return effects;
+    }
+    const m = this.model[c.ch]!;
+    if (c.dir === 'send') {
+      this.expect(!m.closed, `a send case on closed c${c.ch} fired instead of throwing`);
+      this.expect(r.ok && r.value === undefined, `send case result ${JSON.stringify(r)}`);
+      const w = m.recvq.shift();
+      if (w !== undefined) this.complete(w, effects, { ok: true, value: this.values[r.index] });
+      else m.buffer.push(this.values[r.index]!);
+    } else if (m.buffer.length > 0 || m.sendq.length > 0) {
+      let expected: string;
+      if (m.buffer.length > 0) {
+        expected = m.buffer.shift()!;
+        const s = m.sendq.shift();
+        if (s !== undefined) {
+          m.buffer.push((s as Waiting).value!);
+          this.complete(s, effects, { ok: true, value: undefined });
+        }
+      } else {
+        const s = m.sendq.shift() as Waiting;
+        expected = s.value!;
+        this.complete(s, effects, { ok: true, value: undefined });
+      }
+      this.expect(
+        r.ok && r.value === expected,
+        `recv case got ${String(r.value)}, expected ${expected}`,
+      );
+    } else {
+      this.expect(
+        !r.ok && r.value === undefined,
+        `recv case on closed, drained c${c.ch}: ${JSON.stringify(r)}`,
+      );
+    }
+    return effects;
+  }
+
+  private expectClosedSendCase(error: unknown, ready: boolean[]): void {
+    this.expect(
+      error instanceof ChannelClosedError &&
+        this.scene.cases.some(
+          (c, i) => ready[i] && c.dir === 'send' && c.ch !== null && this.model[c.ch]!.closed,
+        ),
+      `rejected ${describeError(error)} without a ready send case on a closed channel`,
+    );
+  }
+
+  /** Real channels and waiters against the model: lengths, who has settled and with what. */
+  private compare(when: string, selectParked: boolean, given?: Effects): void {
+    const effects = given ?? { waiters: new Map(), selectFired: null };
+    this.chans.forEach((ch, c) => {
+      const m = this.model[c]!;
+      this.expect(
+        ch.length === m.buffer.length,
+        `${when}: c${c}.length ${ch.length}, model ${m.buffer.length}`,
+      );
+      this.expect(ch.length <= ch.capacity, `${when}: c${c}.length ${ch.length} > capacity`);
+      this.expect(ch.closed === m.closed, `${when}: c${c}.closed ${ch.closed}`);
+    });
+    for (const w of this.waiting) {
+      if (w.controller.signal.aborted) continue;
+      const want = effects.waiters.get(w);
+      if (want === undefined) {
+        // Settled earlier (a previous phase) or still parked: only newly settled ones are news.
+        if (w.settled !== null && !this.accounted.has(w)) {
+          this.violate(
+            `${when}: ${w.label} settled (${JSON.stringify(w.settled)}) but should still wait`,
+          );
+        }
+        continue;
+      }
+      this.accounted.add(w);
+      const got = w.settled;
+      const same =
+        got !== null &&
+        got.ok === want.ok &&
+        (got.ok ? got.value === want.value : got.error instanceof ChannelClosedError);
+      this.expect(
+        same,
+        `${when}: ${w.label} ended ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
+      );
+    }
+    const queued = this.model.reduce(
+      (n, m) =>
+        n + m.recvq.filter((e) => !isSelect(e)).length + m.sendq.filter((e) => !isSelect(e)).length,
+      0,
+    );
+    const expectedParked = queued + (selectParked ? 1 : 0);
+    this.expect(
+      parkedCount() === expectedParked,
+      `${when}: ${parkedCount()} ops parked, the model has ${expectedParked}`,
+    );
+  }
+
+  /** Withdraws the waiters still parked (they must reject with the reason), then drains. */
+  private async cleanUp(): Promise<void> {
+    const parked = this.waiting.filter((w) => w.settled === null);
+    for (const w of parked) w.controller.abort(w.reason);
+    await settle();
+    for (const w of parked) {
+      this.expect(
+        w.settled !== null && !w.settled.ok && w.settled.error === w.reason,
+        `aborting ${w.label}: ended ${JSON.stringify(w.settled)}, expected the abort reason`,
+      );
+    }
+    this.expect(parkedCount() === 0, `after clean-up: ${parkedCount()} ops still parked`);
+    this.chans.forEach((ch, c) => {
+      const drained: string[] = [];
+      for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) drained.push(r.value);
+      const want = this.model[c]!.buffer;
+      this.expect(
+        drained.join(' ') === want.join(' '),
+        `drain c${c}: got [${drained.join(' ')}], the model buffers [${want.join(' ')}]`,
+      );
+    });
+  }
+
+  private note(line: string): void {
+    this.trace.note(line);
+  }
+
+  private expect(cond: boolean, message: string): void {
+    this.trace.expect(cond, message);
+  }
+
+  private violate(message: string): void {
+    this.trace.violate(message);
+  }
+
+  private throwIfViolated(): void {
+    this.trace.throwIfViolated();
+  }
+}
+
+/** Runs one scene; throws an Error listing what the select changed that it must not have. */
+export async function runSelectScene(scene: SelectScene): Promise<void> {
+  await withSeededRandom(scene.seed, () => new SceneRun(scene).run());
+}
