@@ -1,5 +1,5 @@
 // Type-checks every fenced ```ts block found in TSDoc comments (/** ... */) of the public sources
-// (src/, adapters/, nest-module/; `internal/` folders are skipped). Each block becomes its own
+// (src/, adapters/, nest-module/; `internal/` folders are skipped), in README.md and in docs/*.md. Each block becomes its own
 // module .doc-examples/<file>-<n>.ts (with `export {}` so top-level await works) and is compiled
 // with `tsc --noEmit` through a tsconfig extending the root one (same `paths`), so
 // `import { chan } from 'gorx'` resolves to the source. Fails, naming the source file and line of each broken example.
@@ -54,14 +54,44 @@ function extractExamples(text) {
   return examples;
 }
 
+/** Returns `{ line, code }` for every ```ts / ```typescript fence of a Markdown file. */
+function extractMarkdownExamples(text) {
+  const examples = [];
+  const lines = text.split(/\r?\n/);
+  let fence = null;
+  for (let i = 0; i < lines.length; i++) {
+    const trimmed = lines[i].trim();
+    if (!fence) {
+      if (/^```\s*(ts|typescript)\s*$/.test(trimmed)) fence = { line: i + 2, body: [] };
+    } else if (/^```\s*$/.test(trimmed)) {
+      examples.push({ line: fence.line, code: fence.body.join('\n') });
+      fence = null;
+    } else {
+      fence.body.push(lines[i]);
+    }
+  }
+  return examples;
+}
+
+/** README.md and docs/*.md: the prose users read first must compile too. */
+function listMarkdown() {
+  const docs = existsSync(join(root, 'docs'))
+    ? readdirSync(join(root, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => join('docs', f))
+    : [];
+  return ['README.md', ...docs.sort()].filter((f) => existsSync(join(root, f)));
+}
+
 rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const origin = new Map(); // example file name -> "source:line"
-for (const source of sourceDirs.flatMap(listSources)) {
-  const examples = extractExamples(readFileSync(join(root, source), 'utf8'));
+for (const source of [...sourceDirs.flatMap(listSources), ...listMarkdown()]) {
+  const text = readFileSync(join(root, source), 'utf8');
+  const examples = source.endsWith('.md') ? extractMarkdownExamples(text) : extractExamples(text);
   examples.forEach((ex, n) => {
-    const name = `${source.replace(/\.ts$/, '').split(sep).join('__')}-${n + 1}.ts`;
+    const name = `${source.replace(/\.(ts|md)$/, '').split(sep).join('__')}-${n + 1}.ts`;
     writeFileSync(
       join(outDir, name),
       `// From ${source.split(sep).join('/')}:${ex.line}\n${ex.code}\n\nexport {};\n`,
