@@ -91,7 +91,10 @@ for (const source of [...sourceDirs.flatMap(listSources), ...listMarkdown()]) {
   const text = readFileSync(join(root, source), 'utf8');
   const examples = source.endsWith('.md') ? extractMarkdownExamples(text) : extractExamples(text);
   examples.forEach((ex, n) => {
-    const name = `${source.replace(/\.(ts|md)$/, '').split(sep).join('__')}-${n + 1}.ts`;
+    const name = `${source
+      .replace(/\.(ts|md)$/, '')
+      .split(sep)
+      .join('__')}-${n + 1}.ts`;
     writeFileSync(
       join(outDir, name),
       `// From ${source.split(sep).join('/')}:${ex.line}\n${ex.code}\n\nexport {};\n`,
