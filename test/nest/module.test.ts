@@ -14,21 +14,21 @@ import {
   WorkerRegistryError,
   type WorkerContext,
 } from 'gorx/nest';
-import { expectNothingLeft, flush } from '../helpers/leaks.js';
-import { CaptureLogger, createApp, trace, useFakeTime, type TestApp } from './nest-helpers.js';
+import { flush } from '../helpers/leaks.js';
+import {
+  CaptureLogger,
+  createApp,
+  trace,
+  useFakeTime,
+  type TestApp,
+  closeAndExpectNothingLeft,
+} from './nest-helpers.js';
 
 let t: TestApp | null = null;
 
 afterEach(async () => {
-  if (t !== null) {
-    const closing = t.app.close();
-    await jest.advanceTimersByTimeAsync(10_000).catch(() => {});
-    await closing;
-    t = null;
-  }
-  await flush();
-  expectNothingLeft();
-  jest.useRealTimers();
+  await closeAndExpectNothingLeft(t);
+  t = null;
 });
 
 @Injectable()

@@ -1,5 +1,6 @@
 /** Shared setup of the gorx/nest tests: a testing app with a log-capturing logger. */
 import { jest } from '@jest/globals';
+import { expectNothingLeft, flush } from '../helpers/leaks.js';
 import type { INestApplication, LoggerService, ModuleMetadata } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { GorxModule, WorkerRegistry, type GorxRootOptions, type WorkerEvent } from 'gorx/nest';
@@ -69,4 +70,19 @@ export function trace(events: WorkerEvent[], worker?: string): string[] {
   return events
     .filter((e) => worker === undefined || e.worker === worker)
     .map((e) => `${e.type} ${e.worker}#${e.attempt}`);
+}
+
+/**
+ * Closes the app (driving fake timers through its shutdown grace period), then checks that no
+ * worker, goroutine, parked operation or timer is left, and restores real timers.
+ */
+export async function closeAndExpectNothingLeft(t: TestApp | null): Promise<void> {
+  if (t !== null) {
+    const closing = t.app.close();
+    await jest.advanceTimersByTimeAsync(10_000).catch(() => {});
+    await closing;
+  }
+  await flush();
+  expectNothingLeft();
+  jest.useRealTimers();
 }

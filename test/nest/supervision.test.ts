@@ -3,21 +3,20 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { HeartbeatTimeoutError, chan, sleep } from 'gorx';
 import { BackgroundWorker, GorxHealthIndicator, type WorkerContext } from 'gorx/nest';
-import { expectNothingLeft, flush } from '../helpers/leaks.js';
-import { createApp, trace, useFakeTime, type TestApp } from './nest-helpers.js';
+import { flush } from '../helpers/leaks.js';
+import {
+  createApp,
+  trace,
+  useFakeTime,
+  type TestApp,
+  closeAndExpectNothingLeft,
+} from './nest-helpers.js';
 
 let t: TestApp | null = null;
 
 afterEach(async () => {
-  if (t !== null) {
-    const closing = t.app.close();
-    await jest.advanceTimersByTimeAsync(10_000).catch(() => {});
-    await closing;
-    t = null;
-  }
-  await flush();
-  expectNothingLeft();
-  jest.useRealTimers();
+  await closeAndExpectNothingLeft(t);
+  t = null;
 });
 
 @Injectable()
