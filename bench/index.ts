@@ -1,2 +1,152 @@
-// Placeholder: the benchmark harness replaces this file.
-console.log('no benchmarks yet');
+/**
+ * `npm run bench`: gorx against ts-chan, js-csp, Effect, Effection and Go's own channels.
+ *
+ * Options (argv, or env):
+ *   --quick            (BENCH_QUICK=1)      a fast smoke run: few rounds, small chains
+ *   --only <a,b>       (BENCH_ONLY=a,b)     only these benchmarks (chan_sync, select, spawn,
+ *                                           daisy_chain, blocked, ...); prefix match
+ *   --rounds <k>       (BENCH_ROUNDS=k)     measured rounds
+ *   --no-go            (BENCH_NO_GO=1)      skip the Go reference
+ * Writes the markdown report to stdout and to bench/results.md.
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runChild } from './child-benches.js';
+import { gorxChannelCases } from './gorx-channels.js';
+import { goroutineCases } from './goroutine-cases.js';
+import { goReference } from './go-reference.js';
+import { type Case, Results, roundRobin } from './harness.js';
+import { peerChannelCases } from './peer-channels.js';
+import { renderReport } from './report.js';
+
+const self = fileURLToPath(import.meta.url);
+const root = join(dirname(self), '..', '..');
+const argv = process.argv.slice(2);
+
+function option(name: string, env: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  if (i >= 0) return argv[i + 1];
+  return process.env[env];
+}
+
+function flag(name: string, env: string): boolean {
+  return argv.includes(`--${name}`) || (process.env[env] ?? '') === '1';
+}
+
+const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+async function main(): Promise<void> {
+  if (argv[0] === '--child') {
+    await runChild(argv[1]!, argv[2]!, Number(argv[3]));
+    return;
+  }
+  const quick = flag('quick', 'BENCH_QUICK');
+  const only = option('only', 'BENCH_ONLY')
+    ?.split(',')
+    .filter((s) => s !== '');
+  const wanted = (bench: string): boolean =>
+    only === undefined || only.some((o) => bench.startsWith(o));
+  const n = 10_000;
+  const warmup = quick ? 1 : 5;
+  const rounds = Number(option('rounds', 'BENCH_ROUNDS') ?? (quick ? 3 : 31));
+  const daisyN = quick ? 10_000 : 100_000;
+  const daisyRounds = quick ? 1 : 5;
+  const blockedSizes = quick ? [10_000] : [100_000, 1_000_000];
+
+  const loadStart = loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+  const go = flag('no-go', 'BENCH_NO_GO') ? null : goReference(root, log);
+  const results = new Results();
+
+  // Two groups, each interleaved round-robin on its own: the goroutine lifecycle benchmarks leave
+  // tens of thousands of dead goroutines/fibers per sample whose collection, billed to whatever runs
+  // next, made channel samples several times slower when both groups shared the rotation.
+  const groups: Case[][] = [[...gorxChannelCases(), ...peerChannelCases()], goroutineCases()].map(
+    (g) => g.filter((c) => wanted(c.bench)),
+  );
+  for (const cases of groups) {
+    if (cases.length === 0) continue;
+    const benches = new Set(cases.map((c) => c.bench));
+    log(`in-process benchmarks: ${[...benches].join(', ')}; n=${n}`);
+    const goRound = go === null ? null : () => go.round(n).filter((s) => benches.has(s.bench));
+    await roundRobin(cases, n, warmup, rounds, results, goRound, log);
+  }
+
+  if (wanted('daisy_chain')) {
+    const impls = ['gorx idiomatic', 'gorx fast-path', 'gorx go(async)', 'gorx go(generator)'];
+    impls.push('ts-chan', 'js-csp', 'Effect Queue');
+    for (let r = 0; r < daisyRounds; r++) {
+      for (let k = 0; k <= impls.length; k++) {
+        const impl = k === impls.length ? 'go' : impls[(k + r) % impls.length]!;
+        const o =
+          impl === 'go' ? (go?.single('daisy', daisyN) ?? null) : child('daisy', impl, daisyN);
+        if (o !== null) {
+          results.add({ bench: 'daisy_chain', impl, value: o.ms!, bytesPerG: o.bytesPerG });
+        }
+      }
+      log(`daisy chain round ${r + 1}/${daisyRounds}`);
+    }
+  }
+
+  if (wanted('blocked')) {
+    for (const size of blockedSizes) {
+      const bench = `blocked_${size >= 1e6 ? `${size / 1e6}M` : `${size / 1e3}k`}`;
+      const impls = ['gorx go(async)', 'gorx go(async), no ctx.signal', 'gorx go(generator)'];
+      if (size <= 100_000) impls.push('Effection spawn', 'Effect fork');
+      for (const impl of impls) {
+        const o = child('blocked', impl, size);
+        if (o !== null) {
+          results.add({ bench, impl, value: 0, heapPerG: o.heapPerG, bytesPerG: o.bytesPerG });
+        }
+      }
+      const g = go?.single('blocked', size) ?? null;
+      if (g !== null) {
+        results.add({ bench, impl: 'go', value: 0, heapPerG: g.bytesPerG, bytesPerG: g.rssPerG });
+      }
+      log(`${bench} done`);
+    }
+  }
+
+  const report = renderReport(results, {
+    load: `${loadStart} at start, ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' ')} at end`,
+    node: process.version,
+    go: go?.version ?? null,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+    n,
+    rounds,
+    warmup,
+    daisyN,
+    daisyRounds,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+  });
+  process.stdout.write(report);
+  writeFileSync(join(root, 'bench', 'results.md'), report);
+  log('written to bench/results.md');
+}
+
+/** Runs one whole-process benchmark in a fresh Node with `--expose-gc`. */
+function child(kind: string, impl: string, size: number): Record<string, number> | null {
+  const r = spawnSync(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=8192', self, '--child', kind, impl, String(size)],
+    { encoding: 'utf8', maxBuffer: 1 << 20, timeout: 10 * 60_000 },
+  );
+  const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
+  if (r.status !== 0 || line === undefined) {
+    log(`${kind} ${impl} n=${size} failed (status ${r.status}): ${r.stderr?.slice(0, 500)}`);
+    return null;
+  }
+  return JSON.parse(line) as Record<string, number>;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

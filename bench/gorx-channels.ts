@@ -1,0 +1,194 @@
+/**
+ * goless's channel benchmarks written with gorx, in two styles:
+ * - idiomatic: every blocking operation awaited (`trySelect` only where Go has a `default`);
+ * - fast-path: the synchronous `trySend`/`tryRecv`/`trySelect` first, await only when it would block.
+ *
+ * Producers and partners start in a microtask: like a new Stackless tasklet (goless) they first
+ * run when the main task blocks, so the timed part includes their work in every implementation.
+ */
+import { type Chan, chan, recv, select, send, trySelect } from 'gorx';
+import { type Case, now, sink } from './harness.js';
+
+const later = (fn: () => Promise<void>): Promise<void> => Promise.resolve().then(fn);
+
+function recvIdiomatic(capacity: number) {
+  return async (n: number): Promise<number> => {
+    const ch = chan<number>(capacity);
+    const producer = later(async () => {
+      for (let i = 0; i < n; i++) await ch.send(i);
+      ch.close();
+    });
+    const t0 = now();
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += await ch.recv();
+    const ns = now() - t0;
+    await producer;
+    sink(sum);
+    return ns / n;
+  };
+}
+
+function recvFast(capacity: number) {
+  return async (n: number): Promise<number> => {
+    const ch = chan<number>(capacity);
+    const producer = later(async () => {
+      for (let i = 0; i < n; i++) if (!ch.trySend(i)) await ch.send(i);
+      ch.close();
+    });
+    const t0 = now();
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = ch.tryRecv();
+      sum += r.ok ? r.value : await ch.recv();
+    }
+    const ns = now() - t0;
+    await producer;
+    sink(sum);
+    return ns / n;
+  };
+}
+
+/** The partner of `select`: "send 0 then recv" until the channel closes. */
+async function partnerIdiomatic(c: Chan<number>): Promise<void> {
+  try {
+    for (;;) {
+      await c.send(0);
+      sink(await c.recv());
+    }
+  } catch {
+    // closed: the benchmark is over
+  }
+}
+
+async function partnerFast(c: Chan<number>): Promise<void> {
+  try {
+    for (;;) {
+      if (!c.trySend(0)) await c.send(0);
+      const r = c.tryRecv();
+      sink(r.ok ? r.value : await c.recv());
+    }
+  } catch {
+    // closed: the benchmark is over
+  }
+}
+
+async function selectIdiomatic(n: number): Promise<number> {
+  const c = chan<number>();
+  const partner = later(() => partnerIdiomatic(c));
+  const t0 = now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const r = await select([send(c, 1), recv(c), send(c, 1), recv(c)]);
+    if (r.index === 1 || r.index === 3) sum += r.value ?? 0;
+  }
+  const ns = now() - t0;
+  c.close();
+  await partner;
+  sink(sum);
+  return ns / n;
+}
+
+async function selectFast(n: number): Promise<number> {
+  const c = chan<number>();
+  const partner = later(() => partnerFast(c));
+  const t0 = now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const cases = [send(c, 1), recv(c), send(c, 1), recv(c)] as const;
+    const r = trySelect(cases) ?? (await select(cases));
+    if (r.index === 1 || r.index === 3) sum += r.value ?? 0;
+  }
+  const ns = now() - t0;
+  c.close();
+  await partner;
+  sink(sum);
+  return ns / n;
+}
+
+/** Nothing can proceed: every select takes Go's `default`. Both styles write it the same way. */
+async function selectDefault(n: number): Promise<number> {
+  const c = chan<number>();
+  const t0 = now();
+  let defaults = 0;
+  for (let i = 0; i < n; i++) {
+    if (trySelect([send(c, 1), recv(c), send(c, 1), recv(c)]) === undefined) defaults++;
+  }
+  const ns = now() - t0;
+  sink(defaults);
+  return ns / n;
+}
+
+async function pingPongIdiomatic(n: number): Promise<number> {
+  const ping = chan<number>();
+  const pong = chan<number>();
+  const partner = later(async () => {
+    try {
+      for (;;) await pong.send(await ping.recv());
+    } catch {
+      // closed
+    }
+  });
+  const t0 = now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    await ping.send(i);
+    sum += await pong.recv();
+  }
+  const ns = now() - t0;
+  ping.close();
+  await partner;
+  sink(sum);
+  return ns / n;
+}
+
+async function pingPongFast(n: number): Promise<number> {
+  const ping = chan<number>();
+  const pong = chan<number>();
+  const partner = later(async () => {
+    try {
+      for (;;) {
+        const r = ping.tryRecv();
+        if (!r.ok && r.closed) return;
+        const v = r.ok ? r.value : await ping.recv();
+        if (!pong.trySend(v)) await pong.send(v);
+      }
+    } catch {
+      // closed
+    }
+  });
+  const t0 = now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    if (!ping.trySend(i)) await ping.send(i);
+    const r = pong.tryRecv();
+    sum += r.ok ? r.value : await pong.recv();
+  }
+  const ns = now() - t0;
+  ping.close();
+  await partner;
+  sink(sum);
+  return ns / n;
+}
+
+export const GORX_IDIOMATIC = 'gorx idiomatic';
+export const GORX_FAST = 'gorx fast-path';
+
+/** gorx's cases of the channel benchmarks. */
+export function gorxChannelCases(): Case[] {
+  const i = GORX_IDIOMATIC;
+  const f = GORX_FAST;
+  return [
+    { bench: 'chan_sync', impl: i, run: recvIdiomatic(0) },
+    { bench: 'chan_sync', impl: f, run: recvFast(0) },
+    { bench: 'chan_buff', impl: i, run: recvIdiomatic(1000) },
+    { bench: 'chan_buff', impl: f, run: recvFast(1000) },
+    { bench: 'chan_async', impl: i, run: recvIdiomatic(Infinity) },
+    { bench: 'chan_async', impl: f, run: recvFast(Infinity) },
+    { bench: 'select', impl: i, run: selectIdiomatic },
+    { bench: 'select', impl: f, run: selectFast },
+    { bench: 'select_default', impl: i, run: selectDefault },
+    { bench: 'select_default', impl: f, run: selectDefault },
+    { bench: 'ping_pong', impl: i, run: pingPongIdiomatic },
+    { bench: 'ping_pong', impl: f, run: pingPongFast },
+  ];
+}

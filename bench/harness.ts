@@ -1,0 +1,108 @@
+/** Timing, rounds and statistics shared by every benchmark. */
+
+/** One implementation of one benchmark: runs `n` operations, returns nanoseconds per operation. */
+export interface Case {
+  readonly bench: string;
+  readonly impl: string;
+  run(n: number): Promise<number>;
+}
+
+/** A measurement parsed from a child process or the Go reference. */
+export interface Sample {
+  bench: string;
+  impl: string;
+  /** ns/op, or milliseconds for whole-run benchmarks. */
+  value: number;
+  /** RSS bytes per goroutine, where measured. */
+  bytesPerG?: number;
+  /** Heap bytes per goroutine, where measured. */
+  heapPerG?: number;
+}
+
+/** Monotonic time in nanoseconds (a double: enough precision for runs under a few days). */
+export function now(): number {
+  return Number(process.hrtime.bigint());
+}
+
+let sinkValue = 0;
+
+/** Consumes a result so the JIT cannot drop the work that produced it. */
+export function sink(v: unknown): void {
+  if (typeof v === 'number') sinkValue += v;
+  else if (v === sinkValue) sinkValue++;
+}
+
+/** Lets pending timers, I/O and `setImmediate` callbacks run between measurements. */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** Summary of one (benchmark, implementation) series. */
+export interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export function stats(values: readonly number[]): Stats {
+  const v = [...values].sort((a, b) => a - b);
+  const mid = v.length >> 1;
+  const median = v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
+  return { median, min: v[0]!, max: v[v.length - 1]!, count: v.length };
+}
+
+/** Results keyed `bench` -> `impl` -> samples. */
+export class Results {
+  readonly data = new Map<string, Map<string, Sample[]>>();
+
+  add(s: Sample): void {
+    let byImpl = this.data.get(s.bench);
+    if (byImpl === undefined) this.data.set(s.bench, (byImpl = new Map()));
+    let list = byImpl.get(s.impl);
+    if (list === undefined) byImpl.set(s.impl, (list = []));
+    list.push(s);
+  }
+
+  median(bench: string, impl: string): number | undefined {
+    const list = this.data.get(bench)?.get(impl);
+    return list === undefined || list.length === 0
+      ? undefined
+      : stats(list.map((s) => s.value)).median;
+  }
+}
+
+/**
+ * Runs every case once per round, rotating the starting case each round so that GC pauses, JIT
+ * tiering and machine noise fall on all implementations alike. `extra(round)` runs once per
+ * round too (the Go reference) and returns its samples.
+ */
+export async function roundRobin(
+  cases: readonly Case[],
+  n: number,
+  warmup: number,
+  rounds: number,
+  results: Results,
+  extra: (() => Sample[]) | null,
+  progress: (msg: string) => void,
+): Promise<void> {
+  const total = warmup + rounds;
+  for (let r = 0; r < total; r++) {
+    const measured = r >= warmup;
+    const extraAt = cases.length === 0 ? 0 : r % (cases.length + 1);
+    for (let k = 0; k <= cases.length; k++) {
+      if (k === extraAt) {
+        if (extra !== null) {
+          const samples = extra();
+          if (measured) for (const s of samples) results.add(s);
+        }
+        continue;
+      }
+      const c = cases[(k - (k > extraAt ? 1 : 0) + r) % cases.length]!;
+      const ns = await c.run(n);
+      await settle();
+      if (measured) results.add({ bench: c.bench, impl: c.impl, value: ns });
+    }
+    progress(`round ${r + 1}/${total}${measured ? '' : ' (warm-up)'}`);
+  }
+}

@@ -1,0 +1,266 @@
+/** Renders the results as markdown: a summary matrix, the detailed table and the issue targets. */
+import { type Results, stats } from './harness.js';
+
+export interface Facts {
+  node: string;
+  go: string | null;
+  cpus: number;
+  cpuModel: string;
+  n: number;
+  rounds: number;
+  warmup: number;
+  daisyN: number;
+  daisyRounds: number;
+  date: string;
+  /** Load averages (1, 5, 15 min): the machine may be shared. */
+  load: string;
+}
+
+const fmt = (x: number | undefined, digits = 0): string =>
+  x === undefined || !Number.isFinite(x)
+    ? '–'
+    : x >= 100
+      ? Math.round(x).toLocaleString('en-US')
+      : x.toFixed(digits === 0 ? 1 : digits);
+
+const ratio = (x: number | undefined): string =>
+  x === undefined || !Number.isFinite(x) ? '–' : `${x.toFixed(2)}x`;
+
+/** Order of rows: the issue's benchmarks first, in the issue's order. */
+const BENCH_ORDER = [
+  'chan_sync',
+  'chan_buff',
+  'chan_async',
+  'select',
+  'select_default',
+  'ping_pong',
+  'spawn',
+  'kill',
+  'daisy_chain',
+];
+
+function orderedBenches(results: Results): string[] {
+  const all = [...results.data.keys()];
+  const known = BENCH_ORDER.filter((b) => all.includes(b));
+  return [...known, ...all.filter((b) => !known.includes(b)).sort()];
+}
+
+const UNIT: Record<string, string> = { daisy_chain: 'ms (whole chain)' };
+
+/** One line per benchmark, one column per implementation: medians, with the ratio to Go. */
+export function renderMatrix(
+  results: Results,
+  benches: readonly string[],
+  columns: readonly string[],
+): string {
+  const present = (impl: string): boolean =>
+    benches.some((b) => results.data.get(b)?.has(impl) === true);
+  const cols = columns.filter(present);
+  const rows = benches.filter((b) => results.data.has(b));
+  if (rows.length === 0) return '';
+  const out = [
+    `| median ns/op (÷ Go) | ${cols.join(' | ')} |`,
+    `|---|${cols.map(() => '---:').join('|')}|`,
+  ];
+  for (const bench of rows) {
+    const go = results.median(bench, 'go');
+    const cells = cols.map((impl) => {
+      const m = results.median(bench, impl);
+      if (m === undefined) return '–';
+      return impl === 'go' || go === undefined ? fmt(m) : `${fmt(m)} (${ratio(m / go)})`;
+    });
+    out.push(`| ${bench} | ${cells.join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+const CHANNEL_BENCHES = [
+  'chan_sync',
+  'chan_buff',
+  'chan_async',
+  'select',
+  'select_default',
+  'ping_pong',
+];
+const CHANNEL_IMPLS = [
+  'go',
+  'gorx idiomatic',
+  'gorx fast-path',
+  'ts-chan',
+  'js-csp',
+  'Effect Queue',
+];
+const GOROUTINE_IMPLS = [
+  'go',
+  'gorx go(async)',
+  'gorx go(generator)',
+  'Effection spawn',
+  'Effect fork',
+];
+
+const IMPL_ORDER = [
+  ...CHANNEL_IMPLS,
+  'gorx go(async)',
+  'gorx go(async), no ctx.signal',
+  'gorx go(generator)',
+  'Effection spawn',
+  'Effect fork',
+];
+
+function sortImpls<V>(byImpl: Map<string, V>): [string, V][] {
+  const rank = (impl: string): number => {
+    const i = IMPL_ORDER.indexOf(impl);
+    return i < 0 ? IMPL_ORDER.length : i;
+  };
+  return [...byImpl].sort((a, b) => rank(a[0]) - rank(b[0]));
+}
+
+export function renderTables(results: Results): string {
+  const out: string[] = [];
+  out.push(
+    '| benchmark | implementation | median | min | max | ÷ Go | ts-chan ÷ this |',
+    '|---|---|---:|---:|---:|---:|---:|',
+  );
+  for (const bench of orderedBenches(results)) {
+    if (bench.startsWith('blocked_')) continue;
+    const byImpl = results.data.get(bench)!;
+    const go = results.median(bench, 'go');
+    const ts = results.median(bench, 'ts-chan');
+    for (const [impl, samples] of sortImpls(byImpl)) {
+      const s = stats(samples.map((x) => x.value));
+      const unit = UNIT[bench] ?? 'ns/op';
+      out.push(
+        `| ${bench} (${unit}) | ${impl} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} | ` +
+          `${impl === 'go' ? '1.00x' : ratio(go === undefined ? undefined : s.median / go)} | ` +
+          `${ratio(ts === undefined ? undefined : ts / s.median)} |`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+/** Memory per goroutine: daisy chain peak RSS and blocked goroutines' heap and RSS. */
+export function renderMemory(results: Results): string {
+  const out: string[] = [
+    '| benchmark | implementation | heap bytes / goroutine | RSS bytes / goroutine |',
+    '|---|---|---:|---:|',
+  ];
+  for (const bench of orderedBenches(results)) {
+    if (bench !== 'daisy_chain' && !bench.startsWith('blocked_')) continue;
+    for (const [impl, samples] of sortImpls(results.data.get(bench)!)) {
+      const heap = samples.map((s) => s.heapPerG).filter((x): x is number => x !== undefined);
+      const rss = samples.map((s) => s.bytesPerG).filter((x): x is number => x !== undefined);
+      const label = bench === 'daisy_chain' ? 'daisy_chain (peak RSS)' : bench;
+      out.push(
+        `| ${label} | ${impl} | ${heap.length > 0 ? fmt(stats(heap).median) : '–'} | ` +
+          `${rss.length > 0 ? fmt(stats(rss).median) : '–'} |`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
+interface Target {
+  text: string;
+  met: boolean | undefined;
+}
+
+/** The targets of issues 2 and 3, checked against this run's medians. */
+export function checkTargets(results: Results): Target[] {
+  const t: Target[] = [];
+  const vsGo = (bench: string, impl: string, limit: number): void => {
+    const m = results.median(bench, impl);
+    const go = results.median(bench, 'go');
+    const r = m !== undefined && go !== undefined ? m / go : undefined;
+    t.push({
+      text: `${impl} ${bench} <= ${limit}x Go: ${r === undefined ? 'not measured' : `${r.toFixed(2)}x`}`,
+      met: r === undefined ? undefined : r <= limit,
+    });
+  };
+  const idi = 'gorx idiomatic';
+  const fast = 'gorx fast-path';
+  vsGo('chan_sync', idi, 1);
+  vsGo('select', idi, 1);
+  vsGo('ping_pong', idi, 1);
+  vsGo('chan_buff', idi, 2.2);
+  vsGo('chan_async', idi, 3);
+  for (const b of ['chan_sync', 'chan_buff', 'chan_async', 'select', 'select_default']) {
+    vsGo(b, fast, 1);
+  }
+  for (const impl of [idi, fast]) {
+    for (const b of [
+      'chan_sync',
+      'chan_buff',
+      'chan_async',
+      'select',
+      'select_default',
+      'ping_pong',
+    ]) {
+      const m = results.median(b, impl);
+      const ts = results.median(b, 'ts-chan');
+      const f = m !== undefined && ts !== undefined ? ts / m : undefined;
+      t.push({
+        text: `${impl} ${b} >= 4x faster than ts-chan: ${f === undefined ? 'not measured' : `${f.toFixed(1)}x`}`,
+        met: f === undefined ? undefined : f >= 4,
+      });
+    }
+  }
+  const mem = (bench: string, impl: string, field: 'bytesPerG' | 'heapPerG'): void => {
+    const list = results.data.get(bench)?.get(impl);
+    const vals = list?.map((s) => s[field]).filter((x): x is number => x !== undefined) ?? [];
+    const m = vals.length > 0 ? stats(vals).median : undefined;
+    t.push({
+      text: `${impl} ${bench} <= 2 KiB per goroutine (${field === 'bytesPerG' ? 'RSS' : 'heap'}): ${m === undefined ? 'not measured' : `${Math.round(m)} B`}`,
+      met: m === undefined ? undefined : m <= 2048,
+    });
+  };
+  for (const impl of [idi, fast, 'gorx go(async)', 'gorx go(generator)']) {
+    if (results.data.get('daisy_chain')?.has(impl)) mem('daisy_chain', impl, 'bytesPerG');
+  }
+  for (const bench of [...results.data.keys()].filter((b) => b.startsWith('blocked_'))) {
+    for (const impl of ['gorx go(async)', 'gorx go(generator)']) {
+      if (results.data.get(bench)?.has(impl)) {
+        mem(bench, impl, 'heapPerG');
+        mem(bench, impl, 'bytesPerG');
+      }
+    }
+  }
+  return t;
+}
+
+export function renderReport(results: Results, facts: Facts): string {
+  const targets = checkTargets(results)
+    .map(
+      (x) =>
+        `- [${x.met === true ? 'x' : ' '}] ${x.text}${x.met === undefined ? '' : x.met ? '' : ' (not met)'}`,
+    )
+    .join('\n');
+  return [
+    `# gorx benchmarks`,
+    '',
+    `${facts.date}. Node ${facts.node}, ${facts.go ?? 'no Go'}, ${facts.cpus} cores (${facts.cpuModel}), ` +
+      `load average ${facts.load}.`,
+    `Channel and goroutine benchmarks: n = ${facts.n.toLocaleString('en-US')} operations per sample, ` +
+      `${facts.warmup} warm-up + ${facts.rounds} measured rounds, implementations interleaved round-robin. ` +
+      `Daisy chain: ${facts.daisyN.toLocaleString('en-US')} goroutines, ${facts.daisyRounds} child process(es) per implementation.`,
+    '',
+    '## Summary (median, and ratio to Go)',
+    '',
+    renderMatrix(results, CHANNEL_BENCHES, CHANNEL_IMPLS),
+    '',
+    renderMatrix(results, ['spawn', 'kill'], GOROUTINE_IMPLS),
+    '',
+    '## Time',
+    '',
+    renderTables(results),
+    '',
+    '## Memory',
+    '',
+    renderMemory(results),
+    '',
+    '## Targets (issues 2 and 3)',
+    '',
+    targets,
+    '',
+  ].join('\n');
+}
