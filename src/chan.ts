@@ -22,7 +22,12 @@ export interface ChanOptions {
   onClose?: (error: Error | undefined) => void;
 }
 
-/** Options of a blocking channel operation. */
+/**
+ * Options of a blocking operation (`send`, `recv`, `select`, `sleep`, `range`, `WaitGroup.wait`).
+ * Inside a goroutine, pass its context itself: `await ch.recv(ctx)` ties the operation to the
+ * goroutine (a kill withdraws it and it rejects with the `GoroutineExit`), like
+ * `{ signal: ctx.signal }` but without creating the AbortController behind `ctx.signal`.
+ */
 export interface OpOptions {
   /** Aborting withdraws the operation (it never takes or gives a value) and rejects with the reason. */
   signal?: AbortSignal;

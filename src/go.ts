@@ -9,7 +9,11 @@ export type GoroutineState = 'running' | 'blocked' | 'returned' | 'failed' | 'ki
 
 /** What a goroutine's function receives. */
 export interface GoContext {
-  /** Aborted (reason: the `GoroutineExit`) when the goroutine is killed. Pass it to every blocking call. */
+  /**
+   * Aborted (reason: the `GoroutineExit`) when the goroutine is killed. For gorx operations,
+   * passing `ctx` itself as the options (`ch.recv(ctx)`) is equivalent and cheaper; use
+   * `ctx.signal` for other APIs (`fetch`, timers of other libraries).
+   */
   readonly signal: AbortSignal;
   readonly id: number;
   readonly name: string;
@@ -55,7 +59,7 @@ export interface Goroutine<R> {
  * const jobs = chan<number>();
  * const worker = go(async (ctx) => {
  *   try {
- *     for (;;) console.log('job', await jobs.recv({ signal: ctx.signal }));
+ *     for (;;) console.log('job', await jobs.recv(ctx));
  *   } finally {
  *     console.log('worker cleaned up');
  *   }

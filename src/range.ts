@@ -30,5 +30,5 @@ export function range<T>(ch: RecvChan<T>, opts?: RangeOptions): AsyncIterableIte
   if (!(ch instanceof Channel)) {
     throw new TypeError('range: expected a channel made by chan() of this copy of gorx');
   }
-  return (ch as Channel<T>).iterate(opts?.signal);
+  return (ch as Channel<T>).iterate(opts);
 }

@@ -5,7 +5,7 @@
 import type { RecvChan, SendChan } from './chan.js';
 import { ChannelClosedError } from './errors.js';
 import { CHANNEL_BRAND, Channel, demandsPending } from './internal/channel.js';
-import { current } from './internal/park.js';
+import { GO_ON, current, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
 import { RECV, SEND, Waiter } from './internal/waiter.js';
@@ -126,8 +126,10 @@ function selectNow<const Cs extends readonly SelectCase[]>(
   opts: SelectOptions | undefined,
 ): Promise<SelectResult<Cs>> {
   const chosen = poll(cases, 'select');
-  const signal = opts?.signal;
-  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  if (opts !== undefined) {
+    const stop = stopReason(opts);
+    if (stop !== GO_ON) return Promise.reject(stop);
+  }
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -142,7 +144,7 @@ function selectNow<const Cs extends readonly SelectCase[]>(
     return resolvedWith(result as SelectResult<Cs>);
   }
   return new Promise<SelectResult<Cs>>((resolve, reject) => {
-    parkSelect(cases, new SelectOp(resolve as (r: RawResult) => void, reject, true), signal);
+    parkSelect(cases, new SelectOp(resolve as (r: RawResult) => void, reject, true), opts);
   });
 }
 
@@ -316,7 +318,7 @@ function commitNow(c: SelectCase, index: number): RawResult {
 function parkSelect(
   cases: readonly SelectCase[],
   op: SelectOp,
-  signal: AbortSignal | undefined,
+  opts: SelectOptions | undefined,
 ): void {
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
@@ -330,5 +332,5 @@ function parkSelect(
       op.addPromise(promiseState(ch as PromiseLike<unknown>), i);
     }
   }
-  op.parkWith(signal);
+  op.parkWith(opts);
 }

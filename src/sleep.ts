@@ -1,5 +1,5 @@
 /** @module */
-import { Parked, park, unpark } from './internal/park.js';
+import { GO_ON, Parked, park, stopReason, unpark } from './internal/park.js';
 import { checkMs } from './internal/validate.js';
 
 /** Options of `sleep`. */
@@ -55,11 +55,13 @@ class SleepOp extends Parked {
  */
 export function sleep(ms: number, opts?: SleepOptions): Promise<void> {
   checkMs(ms, 'sleep');
-  const signal = opts?.signal;
-  if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+  if (opts !== undefined) {
+    const stop = stopReason(opts);
+    if (stop !== GO_ON) return Promise.reject(stop);
+  }
   return new Promise<void>((resolve, reject) => {
     const op = new SleepOp(ms, resolve, reject);
     op.timer = setTimeout(() => op.fire(), ms);
-    park(op, signal);
+    park(op, opts);
   });
 }

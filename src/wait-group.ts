@@ -1,6 +1,6 @@
 /** @module */
 import { type GoFunction, type GoOptions, type Goroutine, go } from './go.js';
-import { Parked, park, unpark } from './internal/park.js';
+import { GO_ON, Parked, park, stopReason, unpark } from './internal/park.js';
 
 /** Options of `WaitGroup.wait`. */
 export interface WaitOptions {
@@ -117,13 +117,15 @@ export class WaitGroup {
 
   /** Resolves when the counter is zero (at once if it already is). */
   wait(opts?: WaitOptions): Promise<void> {
-    const signal = opts?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (opts !== undefined) {
+      const stop = stopReason(opts);
+      if (stop !== GO_ON) return Promise.reject(stop);
+    }
     if (this.counter === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const op = new WaitOp(this, resolve, reject);
       this.waiters.add(op);
-      park(op, signal);
+      park(op, opts);
     });
   }
 }

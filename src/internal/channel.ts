@@ -13,7 +13,7 @@
  */
 import type { Chan, ChanOptions, OpOptions, TryRecvResult } from '../chan.js';
 import { ChannelClosedError } from '../errors.js';
-import { current } from './park.js';
+import { GO_ON, current, stopReason } from './park.js';
 import { Ring } from './ring.js';
 import { RECV, SEND, type RecvCallback, WaitQ, Waiter } from './waiter.js';
 import { defer, resolvedVoid, resolvedWith, spend } from './yield.js';
@@ -134,8 +134,10 @@ export class Channel<T> implements Chan<T> {
   }
 
   send(value: T, opts?: OpOptions): Promise<void> {
-    const signal = opts?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (opts !== undefined) {
+      const stop = stopReason(opts);
+      if (stop !== GO_ON) return Promise.reject(stop);
+    }
     if (this.isClosed) return Promise.reject(new ChannelClosedError('send on closed channel'));
     if (this.sendReady()) {
       this.give(value);
@@ -146,7 +148,7 @@ export class Channel<T> implements Chan<T> {
       w.value = value;
       w.resolve = resolve as (v: unknown) => void;
       w.reject = reject;
-      w.parkOn(this.sendq, signal);
+      w.parkOn(this.sendq, opts);
     });
   }
 
@@ -158,8 +160,10 @@ export class Channel<T> implements Chan<T> {
   }
 
   private recvNow(opts: OpOptions | undefined): Promise<T> {
-    const signal = opts?.signal;
-    if (signal !== undefined && signal.aborted) return Promise.reject(signal.reason);
+    if (opts !== undefined) {
+      const stop = stopReason(opts);
+      if (stop !== GO_ON) return Promise.reject(stop);
+    }
     if (this.recvReady()) {
       const v = this.take();
       if (current !== null && current.tracksTaken) current.took(this, v);
@@ -170,7 +174,7 @@ export class Channel<T> implements Chan<T> {
       const w = new Waiter(this as Channel<unknown>, RECV);
       w.resolve = resolve as (v: unknown) => void;
       w.reject = reject;
-      w.parkOn(this.recvq, signal);
+      w.parkOn(this.recvq, opts);
     });
   }
 
@@ -248,9 +252,9 @@ export class Channel<T> implements Chan<T> {
     return new ChanIterator(this, undefined);
   }
 
-  /** `for await` with an AbortSignal (see `range`). */
-  iterate(signal: AbortSignal | undefined): AsyncIterableIterator<T> {
-    return new ChanIterator(this, signal);
+  /** `for await` with an AbortSignal or a goroutine's context (see `range`). */
+  iterate(opts: OpOptions | undefined): AsyncIterableIterator<T> {
+    return new ChanIterator(this, opts);
   }
 
   describe(): string {
@@ -294,7 +298,7 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly ch: Channel<T>,
-    private readonly signal: AbortSignal | undefined,
+    private readonly opts: OpOptions | undefined,
   ) {}
 
   next(): Promise<IteratorResult<T>> {
@@ -307,10 +311,13 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
   private nextNow(): Promise<IteratorResult<T>> {
     const ch = this.ch;
     if (this.finished) return Promise.resolve(DONE);
-    const signal = this.signal;
-    if (signal !== undefined && signal.aborted) {
-      this.finished = true;
-      return Promise.reject(signal.reason);
+    const opts = this.opts;
+    if (opts !== undefined) {
+      const stop = stopReason(opts);
+      if (stop !== GO_ON) {
+        this.finished = true;
+        return Promise.reject(stop);
+      }
     }
     if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
     if (ch.isClosed) {
@@ -331,7 +338,7 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
           else resolve(DONE);
         }
       };
-      w.parkOn(ch.recvq, signal);
+      w.parkOn(ch.recvq, opts);
       (this.pending ??= new Set()).add(w);
     });
   }

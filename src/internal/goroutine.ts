@@ -14,7 +14,7 @@
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../go.js';
 import { GoroutineExit } from '../errors.js';
 import { registerLive, unregisterLive } from './registry.js';
-import { type Owner, type Parked, type TakenFrom, kOwner, setCurrent } from './park.js';
+import { type Owner, type Parked, type TakenFrom, kIsOwner, kOwner, setCurrent } from './park.js';
 
 const NEXT = 0;
 const THROW = 1;
@@ -36,6 +36,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private final: GoroutineState | null = null;
   /** Set by the first kill; the exit every interrupted operation rejects with. */
   exit: GoroutineExit | null = null;
+  /** Set when its own code is told to stop: from then on its operations reject with it. */
+  abortedExit: GoroutineExit | null = null;
   private interrupted = false;
   private gen: Generator<unknown, R, unknown> | null = null;
   private stepId = 0;
@@ -64,7 +66,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     if (this.controller === null) {
       this.controller = new AbortController();
       (this.controller.signal as unknown as Record<symbol, unknown>)[kOwner] = this;
-      if (this.exit !== null) this.controller.abort(this.exit);
+      if (this.abortedExit !== null) this.controller.abort(this.abortedExit);
     }
     return this.controller.signal;
   }
@@ -119,7 +121,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     } finally {
       setCurrent(saved);
     }
-    if (isGenerator(body)) {
+    // Native promises first: the common case, and the cheapest test.
+    if (!(body instanceof Promise) && isGenerator(body)) {
       this.gen = body as Generator<unknown, R, unknown>;
       this.tracksTaken = true;
       this.step(NEXT, undefined);
@@ -216,6 +219,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     if (this.stepping) {
       // The generator is running its own code (it killed itself): the runner stops it at the
       // yield it is about to reach. Its signal tells it now.
+      this.abortedExit = this.exit;
       this.controller?.abort(this.exit);
       return;
     }
@@ -227,6 +231,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private stopOwnCode(): void {
     this.interrupted = true;
     const exit = this.exit!;
+    this.abortedExit = exit;
     this.controller?.abort(exit);
     this.withdrawOps(exit);
     if (this.gen !== null) this.putBackTaken();
@@ -326,11 +331,25 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   }
 }
 
+(G.prototype as unknown as Record<symbol, unknown>)[kIsOwner] = true;
+
 function toExit(reason: unknown): GoroutineExit {
   return reason instanceof GoroutineExit ? reason : new GoroutineExit(reason);
 }
 
+/** %GeneratorPrototype%: every generator object (from any `function*`) inherits from it. */
+const GENERATOR_PROTO: object = Object.getPrototypeOf(
+  Object.getPrototypeOf((function* () {})()),
+) as object;
+
+/**
+ * True for generator objects. The prototype test is fast; the duck-typed fallback (slow: each
+ * `function*` has its own prototype) accepts hand-written iterators with next/throw/return.
+ */
 function isGenerator(x: unknown): boolean {
+  if (x === null || typeof x !== 'object') return false;
+  const proto = Object.getPrototypeOf(x) as object | null;
+  if (proto !== null && Object.getPrototypeOf(proto) === GENERATOR_PROTO) return true;
   return (
     x !== null &&
     typeof x === 'object' &&

@@ -14,6 +14,8 @@ import { DeadlockError } from '../errors.js';
 export interface Owner {
   readonly id: number;
   readonly name: string;
+  /** The exit its operations reject with once it has been interrupted; null before. */
+  readonly abortedExit: unknown;
   /** Generator goroutines record received values until their code resumes, to put them back. */
   readonly tracksTaken: boolean;
   bind(op: Parked): void;
@@ -28,6 +30,32 @@ export interface TakenFrom {
 
 /** Property set on a goroutine's `ctx.signal`, so ops given that signal bind to it without a listener. */
 export const kOwner: unique symbol = Symbol('gorx.owner');
+
+/**
+ * Brand on the goroutine runtime's prototype. A goroutine's `GoContext` has a `signal`, so it is
+ * itself a valid options object: `ch.recv(ctx)` binds the operation to the goroutine directly,
+ * without creating the AbortController behind `ctx.signal`.
+ */
+export const kIsOwner: unique symbol = Symbol('gorx.isOwner');
+
+/** Options of a blocking operation: `{ signal }`, or a goroutine's context. */
+export interface ParkOptions {
+  signal?: AbortSignal;
+}
+
+/** Returned by `stopReason` when the operation may start. */
+export const GO_ON: unique symbol = Symbol('gorx.goOn');
+
+/** Why an operation must not start (an aborted signal, an interrupted goroutine), or GO_ON. */
+export function stopReason(opts: ParkOptions | undefined): unknown {
+  if (opts === undefined) return GO_ON;
+  if ((opts as { [kIsOwner]?: boolean })[kIsOwner] === true) {
+    const exit = (opts as unknown as Owner).abortedExit;
+    return exit === null ? GO_ON : exit;
+  }
+  const signal = opts.signal;
+  return signal !== undefined && signal.aborted ? signal.reason : GO_ON;
+}
 
 /** A blocking operation: a plain send/recv waiter or a select. */
 export abstract class Parked {
@@ -58,21 +86,29 @@ let head: Parked | null = null;
 let exitHooked = false;
 
 /** Registers a parked op. Precondition: the op is already enqueued on its channel(s). */
-export function park(op: Parked, signal: AbortSignal | undefined): void {
+export function park(op: Parked, opts: ParkOptions | undefined): void {
   op.gnext = head;
   if (head !== null) head.gprev = op;
   head = op;
   if (!exitHooked) hookExit();
   let owner: Owner | null = null;
-  if (signal !== undefined) {
-    owner = (signal as unknown as { [kOwner]?: Owner })[kOwner] ?? null;
-    if (owner === null) {
-      const onAbort = (): void => {
-        if (op.withdraw()) op.fail(signal.reason);
-      };
-      op.signal = signal;
-      op.onAbort = onAbort;
-      signal.addEventListener('abort', onAbort, { once: true });
+  if (opts !== undefined) {
+    if ((opts as { [kIsOwner]?: boolean })[kIsOwner] === true) {
+      // A goroutine's context given as options: bind without touching `ctx.signal`.
+      owner = opts as unknown as Owner;
+    } else {
+      const signal = opts.signal;
+      if (signal !== undefined) {
+        owner = (signal as unknown as { [kOwner]?: Owner })[kOwner] ?? null;
+        if (owner === null) {
+          const onAbort = (): void => {
+            if (op.withdraw()) op.fail(signal.reason);
+          };
+          op.signal = signal;
+          op.onAbort = onAbort;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+      }
     }
   }
   if (owner === null) owner = current;

@@ -10,7 +10,7 @@
  *   and removed by `finish`, so a settled promise never notifies a finished select.
  */
 import { ChannelClosedError } from '../errors.js';
-import { Parked, park, setCurrent, unpark } from './park.js';
+import { type ParkOptions, Parked, park, setCurrent, unpark } from './park.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
 import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
 import { defer, spend } from './yield.js';
@@ -54,8 +54,8 @@ export class SelectOp extends Parked {
   }
 
   /** Registers the select as parked. Precondition: every case is added. */
-  parkWith(signal: AbortSignal | undefined): void {
-    park(this, signal);
+  parkWith(opts: ParkOptions | undefined): void {
+    park(this, opts);
   }
 
   /** Called by a channel when one of this select's waiters is completed by a partner. */

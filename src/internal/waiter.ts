@@ -8,7 +8,7 @@
  *   state is consistent, because it may run user code synchronously (callback receivers).
  */
 import { ChannelClosedError } from '../errors.js';
-import { Parked, park, setCurrent, unpark } from './park.js';
+import { type ParkOptions, Parked, park, setCurrent, unpark } from './park.js';
 import type { SelectOp } from './select-op.js';
 import { defer, spend } from './yield.js';
 import type { Channel } from './channel.js';
@@ -160,8 +160,8 @@ export class Waiter extends Parked {
   }
 
   /** Enqueues and registers a plain (non-select) waiter. */
-  parkOn(q: WaitQ, signal: AbortSignal | undefined): void {
+  parkOn(q: WaitQ, opts: ParkOptions | undefined): void {
     q.push(this);
-    park(this, signal);
+    park(this, opts);
   }
 }

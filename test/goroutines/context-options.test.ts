@@ -1,0 +1,117 @@
+// A goroutine's context is itself an options object: `ch.recv(ctx)` ties the operation to the
+// goroutine like `{ signal: ctx.signal }`, without creating the AbortController behind ctx.signal.
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import {
+  chan,
+  go,
+  GoroutineExit,
+  range,
+  recv,
+  select,
+  sleep,
+  WaitGroup,
+  type GoContext,
+  type OpOptions,
+} from 'gorx';
+import { flush } from '../helpers/leaks.js';
+import { cleanUp, rejectionOf } from './support.js';
+
+afterEach(cleanUp);
+
+/** True when the goroutine never created the AbortController behind `ctx.signal`. */
+function noController(g: unknown): boolean {
+  return (g as { controller: unknown }).controller === null;
+}
+
+const blockingOps: [string, (ctx: GoContext) => Promise<unknown>][] = [
+  ['recv', (ctx) => chan<number>(0, { name: 'a' }).recv(ctx)],
+  ['send', (ctx) => chan<number>(0, { name: 'a' }).send(1, ctx)],
+  ['select', (ctx) => select([recv(chan<number>())], ctx)],
+  ['sleep', (ctx) => sleep(60_000, ctx)],
+  [
+    'range',
+    async (ctx) => {
+      for await (const v of range(chan<number>(), ctx)) void v;
+    },
+  ],
+  [
+    'WaitGroup.wait',
+    (ctx) => {
+      const wg = new WaitGroup();
+      wg.add(1);
+      return wg.wait(ctx);
+    },
+  ],
+];
+
+describe.each(blockingOps)('%s given ctx', (_name, op) => {
+  it('is withdrawn by a kill and rejects with the exit, without creating ctx.signal', async () => {
+    jest.useFakeTimers();
+    let seen: unknown;
+    const g = go(async (ctx) => {
+      try {
+        await op(ctx);
+      } catch (e) {
+        seen = e;
+        throw e;
+      }
+    });
+    expect(g.state).toBe('blocked');
+    await g.kill('stop');
+    expect(seen).toBeInstanceOf(GoroutineExit);
+    expect((seen as GoroutineExit).reason).toBe('stop');
+    expect(await rejectionOf(g.done)).toBe(seen);
+    expect(noController(g)).toBe(true);
+  });
+});
+
+describe('ctx as options', () => {
+  it('type-checks as OpOptions (a GoContext has a signal)', () => {
+    const g = go(async (ctx) => {
+      const opts: OpOptions = ctx;
+      return opts === ctx;
+    });
+    return expect(g.done).resolves.toBe(true);
+  });
+
+  it('makes an operation started after the kill reject at once with the same exit', async () => {
+    const ch = chan<number>(1);
+    ch.trySend(1);
+    let late: unknown;
+    const g = go(async (ctx) => {
+      try {
+        await sleep(60_000, ctx);
+      } finally {
+        late = await ch.recv(ctx).catch((e: unknown) => e);
+      }
+    });
+    await g.kill();
+    expect(late).toBeInstanceOf(GoroutineExit);
+    expect(ch.length).toBe(1); // the rejected receive took nothing
+    ch.close();
+  });
+
+  it('lets the code see a value handed over before the kill (nothing lost)', async () => {
+    const ch = chan<number>();
+    const got: number[] = [];
+    const g = go(async (ctx) => {
+      for (;;) got.push(await ch.recv(ctx));
+    });
+    ch.trySend(7); // handed to the parked receive synchronously
+    const killed = g.kill();
+    await killed;
+    expect(got).toEqual([7]);
+    await flush();
+  });
+
+  it('still works with ctx.signal, which is then created and aborted with the exit', async () => {
+    let signal: AbortSignal | undefined;
+    const g = go(async (ctx) => {
+      signal = ctx.signal;
+      await chan<number>().recv({ signal });
+    });
+    await g.kill();
+    expect(signal?.aborted).toBe(true);
+    expect(signal?.reason).toBeInstanceOf(GoroutineExit);
+  });
+});
