@@ -59,7 +59,7 @@ export const DAISY: Record<string, Daisy> = {
   'gorx go(async)': (n) =>
     gorxDaisy(n, (l, r) => {
       go(async (ctx) => {
-        await l.send(1 + (await r.recv({ signal: ctx.signal })), { signal: ctx.signal });
+        await l.send(1 + (await r.recv(ctx)), ctx);
       });
     }),
   'gorx go(generator)': (n) =>
@@ -147,7 +147,18 @@ const retain: unknown[] = [];
 
 /** Starts n goroutines (or peers' tasks) that block forever; resolves once all are blocked. */
 export const BLOCKED: Record<string, Blocker> = {
-  'gorx go(async)': async (n) => {
+  'gorx go(async), recv(ctx)': async (n) => {
+    const ch = chan<number>();
+    for (let i = 0; i < n; i++) {
+      retain.push(
+        go(async (ctx) => {
+          await ch.recv(ctx);
+        }),
+      );
+    }
+  },
+  // ctx.signal creates an AbortController per goroutine: this shows what it costs.
+  'gorx go(async), ctx.signal': async (n) => {
     const ch = chan<number>();
     for (let i = 0; i < n; i++) {
       retain.push(
@@ -157,8 +168,8 @@ export const BLOCKED: Record<string, Blocker> = {
       );
     }
   },
-  // Not killable at the receive (no signal): isolates what `ctx.signal` (an AbortController) costs.
-  'gorx go(async), no ctx.signal': async (n) => {
+  // Not killable at the receive (no binding at all).
+  'gorx go(async), unbound': async (n) => {
     const ch = chan<number>();
     for (let i = 0; i < n; i++) {
       retain.push(

@@ -51,7 +51,7 @@ async function killAsync(n: number): Promise<number> {
   const gs: Goroutine<void>[] = new Array(n);
   for (let i = 0; i < n; i++) {
     gs[i] = go(async (ctx) => {
-      await ch.recv({ signal: ctx.signal });
+      await ch.recv(ctx);
     });
   }
   await settle();

@@ -95,7 +95,12 @@ async function main(): Promise<void> {
   if (wanted('blocked')) {
     for (const size of blockedSizes) {
       const bench = `blocked_${size >= 1e6 ? `${size / 1e6}M` : `${size / 1e3}k`}`;
-      const impls = ['gorx go(async)', 'gorx go(async), no ctx.signal', 'gorx go(generator)'];
+      const impls = [
+        'gorx go(async), recv(ctx)',
+        'gorx go(async), ctx.signal',
+        'gorx go(async), unbound',
+        'gorx go(generator)',
+      ];
       if (size <= 100_000) impls.push('Effection spawn', 'Effect fork');
       for (const impl of impls) {
         const o = child('blocked', impl, size);

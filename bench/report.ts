@@ -101,7 +101,9 @@ const GOROUTINE_IMPLS = [
 const IMPL_ORDER = [
   ...CHANNEL_IMPLS,
   'gorx go(async)',
-  'gorx go(async), no ctx.signal',
+  'gorx go(async), recv(ctx)',
+  'gorx go(async), ctx.signal',
+  'gorx go(async), unbound',
   'gorx go(generator)',
   'Effection spawn',
   'Effect fork',
