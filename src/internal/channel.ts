@@ -16,7 +16,7 @@ import { ChannelClosedError } from '../errors.js';
 import { GO_ON, current, stopReason } from './park.js';
 import { Ring } from './ring.js';
 import { RECV, SEND, type RecvCallback, WaitQ, Waiter } from './waiter.js';
-import { defer, resolvedVoid, resolvedWith, spend } from './yield.js';
+import { defer, resolvedVoid, resolvedWith, spend, wake } from './yield.js';
 
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
@@ -330,7 +330,8 @@ class ChanIterator<T> implements AsyncIterableIterator<T> {
         this.pending?.delete(w);
         if (ok) {
           const r = { value: value as T, done: false as const };
-          if (spend()) defer(resolve, r);
+          if (ch.capacity > 0) wake(resolve as (v: unknown) => void, r);
+          else if (spend()) defer(resolve, r);
           else resolve(r);
         } else {
           this.finished = true;

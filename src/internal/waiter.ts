@@ -10,7 +10,7 @@
 import { ChannelClosedError } from '../errors.js';
 import { type ParkOptions, Parked, park, setCurrent, unpark } from './park.js';
 import type { SelectOp } from './select-op.js';
-import { defer, spend } from './yield.js';
+import { defer, spend, wake } from './yield.js';
 import type { Channel } from './channel.js';
 
 export const RECV = 0;
@@ -118,7 +118,10 @@ export class Waiter extends Parked {
       }
       const resolve = this.resolve!;
       this.resolve = this.reject = null;
-      if (spend()) defer(resolve, value);
+      // Buffered channels: a one-microtask-later wake breaks producer/consumer lockstep (see
+      // `wake`). Unbuffered ones rendezvous on every value anyway: wake directly.
+      if (this.ch.capacity > 0) wake(resolve, value);
+      else if (spend()) defer(resolve, value);
       else resolve(value);
     } else {
       const err =

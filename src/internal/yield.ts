@@ -53,3 +53,42 @@ export function resolvedWith<T>(v: T): Promise<T> {
   if (!spend()) return Promise.resolve(v);
   return new Promise<T>((resolve) => realSetImmediate(resolve, v));
 }
+
+let wakeFns: ((v: unknown) => void)[] = [];
+let wakeArgs: unknown[] = [];
+let spareFns: ((v: unknown) => void)[] = [];
+let spareArgs: unknown[] = [];
+let flushArmed = false;
+
+function flushWakes(): void {
+  const fns = wakeFns;
+  const args = wakeArgs;
+  wakeFns = spareFns;
+  wakeArgs = spareArgs;
+  flushArmed = false;
+  for (let i = 0; i < fns.length; i++) fns[i]!(args[i]);
+  fns.length = 0;
+  args.length = 0;
+  spareFns = fns;
+  spareArgs = args;
+}
+
+/**
+ * Resolves a parked operation's promise one microtask later than a direct call would, batching
+ * the wake-ups of one turn. Go does not say when a woken goroutine runs; here the delay lets the
+ * goroutine that completed the operation run one more step first, which breaks the lockstep of a
+ * producer and a consumer meeting at a full (or empty) buffer: without it, each of them parks on
+ * every item; with it, they overlap and mostly find the buffer ready.
+ */
+export function wake(fn: (v: unknown) => void, arg: unknown): void {
+  if (spend()) {
+    realSetImmediate(fn, arg);
+    return;
+  }
+  wakeFns.push(fn);
+  wakeArgs.push(arg);
+  if (!flushArmed) {
+    flushArmed = true;
+    void RESOLVED.then(flushWakes);
+  }
+}
