@@ -33,6 +33,12 @@ export interface OpOptions {
   signal?: AbortSignal;
 }
 
+/** Options of `recvCallback`. */
+export interface RecvCallbackOptions {
+  /** Keep receiving while the callback returns `true` (default false: one value). */
+  repeat?: boolean;
+}
+
 /** Result of `tryRecv()`: a value, or why there is none (`closed: true` once closed and drained). */
 export type TryRecvResult<T> = { ok: true; value: T } | { ok: false; closed: boolean };
 
@@ -110,10 +116,12 @@ export interface RecvChan<T> extends ChanInfo, AsyncIterable<T> {
   /**
    * Low-level receive for adapters: `callback(value, ok, closeError)` runs synchronously at the
    * moment of hand-off (or at once when a value is ready). `ok` is false when the channel is closed
-   * and drained. Returns a function that withdraws the pending receive: it returns true if it did,
-   * false if the callback has already run.
+   * and drained. With `{ repeat: true }`, a callback that returns `true` after a value receives
+   * again with the same registration (a persistent receiver: ready values are delivered in a
+   * loop, then it waits at the tail of the queue like any receiver). Returns a function that
+   * withdraws the pending receive: it returns true if it did, false if nothing was pending.
    */
-  recvCallback(callback: RecvCallback<T>): () => boolean;
+  recvCallback(callback: RecvCallback<T>, options?: RecvCallbackOptions): () => boolean;
   /** `for await` receives until the channel is closed and drained; `break` withdraws the pending receive. */
   [Symbol.asyncIterator](): AsyncIterableIterator<T>;
 }

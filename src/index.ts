@@ -10,6 +10,7 @@ export {
   type ChanOptions,
   type OpOptions,
   type RecvCallback,
+  type RecvCallbackOptions,
   type RecvChan,
   type SendChan,
   type TryRecvResult,

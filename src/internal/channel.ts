@@ -11,11 +11,11 @@
  * closed (recv), then park. Waiters are completed only after the channel state is consistent,
  * because completing one may run user code synchronously.
  */
-import type { Chan, ChanOptions, OpOptions, TryRecvResult } from '../chan.js';
+import type { Chan, ChanOptions, OpOptions, RecvCallbackOptions, TryRecvResult } from '../chan.js';
 import { ChannelClosedError } from '../errors.js';
 import { GO_ON, current, stopReason } from './park.js';
 import { Ring } from './ring.js';
-import { RECV, SEND, type RecvCallback, WaitQ, Waiter } from './waiter.js';
+import { RECV, SEND, type RecvCallback, WaitQ, Waiter, rethrow } from './waiter.js';
 import { defer, resolvedVoid, resolvedWith, spend, wake } from './yield.js';
 
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
@@ -191,29 +191,67 @@ export class Channel<T> implements Chan<T> {
     return this.isClosed ? DRAINED : EMPTY;
   }
 
-  recvCallback(callback: RecvCallback<T>): () => boolean {
+  recvCallback(callback: RecvCallback<T>, options?: RecvCallbackOptions): () => boolean {
     if (typeof callback !== 'function') {
       throw new TypeError('recvCallback: callback must be a function');
     }
-    if (this.demand === null) return this.recvCallbackNow(callback);
-    const cancel = this.recvCallbackNow(callback);
+    const repeat = options?.repeat === true;
+    if (this.demand === null) return this.recvCallbackNow(callback, repeat);
+    const cancel = this.recvCallbackNow(callback, repeat);
     this.fireDemand();
     return cancel;
   }
 
-  private recvCallbackNow(callback: RecvCallback<T>): () => boolean {
-    if (this.recvReady()) {
-      callback(this.take(), true, undefined);
-      return NOT_PARKED;
+  private recvCallbackNow(callback: RecvCallback<T>, repeat: boolean): () => boolean {
+    // With `repeat`, a callback that returns true asks for the next value too: ready values are
+    // delivered in a loop (no recursion), then one waiter is parked and re-armed after each
+    // hand-off.
+    for (;;) {
+      if (this.recvReady()) {
+        if (callback(this.take(), true, undefined) !== true || !repeat) return NOT_PARKED;
+        continue;
+      }
+      if (this.isClosed) {
+        callback(undefined, false, this.closeError);
+        return NOT_PARKED;
+      }
+      const w = new Waiter(this as Channel<unknown>, RECV);
+      w.cb = callback as RecvCallback<unknown>;
+      w.repeat = repeat;
+      w.parkOn(this.recvq, undefined);
+      return () => w.withdraw();
     }
-    if (this.isClosed) {
-      callback(undefined, false, this.closeError);
-      return NOT_PARKED;
+  }
+
+  /**
+   * Re-arms a persistent callback receiver after a hand-off (its callback returned true): delivers
+   * what is ready now, then parks the same waiter again at the tail of the queue.
+   * Precondition: `w` has left the queue and is unparked; called with `current` cleared.
+   */
+  rearm(w: Waiter, cb: RecvCallback<unknown>): void {
+    for (;;) {
+      if (this.recvReady()) {
+        let again = false;
+        try {
+          again = cb(this.take(), true, undefined) === true;
+        } catch (e) {
+          defer(rethrow, e);
+        }
+        if (!again) return;
+        continue;
+      }
+      if (this.isClosed) {
+        try {
+          cb(undefined, false, this.closeError);
+        } catch (e) {
+          defer(rethrow, e);
+        }
+        return;
+      }
+      w.cb = cb;
+      w.parkOn(this.recvq, undefined);
+      return;
     }
-    const w = new Waiter(this as Channel<unknown>, RECV);
-    w.cb = callback as RecvCallback<unknown>;
-    w.parkOn(this.recvq, undefined);
-    return () => w.withdraw();
   }
 
   close(error?: Error): void {

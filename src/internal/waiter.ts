@@ -16,8 +16,11 @@ import type { Channel } from './channel.js';
 export const RECV = 0;
 export const SEND = 1;
 
-/** Callback of a callback-mode receive: `(value, ok, closeError)`, as Go's `v, ok := <-ch`. */
-export type RecvCallback<T> = (value: T | undefined, ok: boolean, error: unknown) => void;
+/**
+ * Callback of a callback-mode receive: `(value, ok, closeError)`, as Go's `v, ok := <-ch`.
+ * With `{ repeat: true }`, returning `true` after a value asks for the next one.
+ */
+export type RecvCallback<T> = (value: T | undefined, ok: boolean, error: unknown) => unknown;
 
 /** Reports an error thrown by a synchronous callback without corrupting the operation that ran it. */
 export function rethrow(error: unknown): never {
@@ -79,6 +82,8 @@ export class Waiter extends Parked {
   resolve: ((v: unknown) => void) | null = null;
   reject: ((e: unknown) => void) | null = null;
   cb: RecvCallback<unknown> | null = null;
+  /** Callback mode: re-arm after a hand-off when the callback returns true. */
+  repeat = false;
 
   constructor(
     readonly ch: Channel<unknown>,
@@ -102,10 +107,14 @@ export class Waiter extends Parked {
       const cb = this.cb;
       this.cb = null;
       const saved = setCurrent(null);
+      let again = false;
       try {
-        cb(value, ok, error);
+        again = cb(value, ok, error) === true;
       } catch (e) {
         defer(rethrow, e);
+      }
+      try {
+        if (again && ok && this.repeat) this.ch.rearm(this, cb);
       } finally {
         setCurrent(saved);
       }
