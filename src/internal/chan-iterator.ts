@@ -1,0 +1,88 @@
+/**
+ * `for await` over a channel (and `range(ch, opts)`).
+ *
+ * Invariant: `pending` holds exactly the receives this iterator has parked and not yet seen
+ * complete; `return()` withdraws them all, so a `break` never takes a value.
+ */
+import type { OpOptions } from '../chan.js';
+import type { Channel } from './channel.js';
+import { GO_ON, stopReason } from './park.js';
+import { RECV, Waiter } from './waiter.js';
+import { defer, resolvedWith, spend, wake } from './yield.js';
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * `for await` over a channel. `return()` (a `break`) withdraws any pending receive. With a signal,
+ * an abort (or a kill of the goroutine owning the signal) withdraws the pending receive and makes
+ * the loop throw the abort reason.
+ */
+export class ChanIterator<T> implements AsyncIterableIterator<T> {
+  private pending: Set<Waiter> | null = null;
+  private finished = false;
+
+  constructor(
+    private readonly ch: Channel<T>,
+    private readonly opts: OpOptions | undefined,
+  ) {}
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.ch.demand === null) return this.nextNow();
+    const p = this.nextNow();
+    this.ch.fireDemand();
+    return p;
+  }
+
+  private nextNow(): Promise<IteratorResult<T>> {
+    const ch = this.ch;
+    if (this.finished) return Promise.resolve(DONE);
+    const opts = this.opts;
+    if (opts !== undefined) {
+      const stop = stopReason(opts);
+      if (stop !== GO_ON) {
+        this.finished = true;
+        return Promise.reject(stop);
+      }
+    }
+    if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
+    if (ch.isClosed) {
+      this.finished = true;
+      return ch.closeError !== undefined ? Promise.reject(ch.closeError) : Promise.resolve(DONE);
+    }
+    return new Promise<IteratorResult<T>>((resolve, reject) => {
+      const w = new Waiter(ch as Channel<unknown>, RECV);
+      w.cb = (value, ok, error) => {
+        this.pending?.delete(w);
+        if (ok) {
+          const r = { value: value as T, done: false as const };
+          if (ch.capacity > 0) wake(resolve as (v: unknown) => void, r);
+          else if (spend()) defer(resolve, r);
+          else resolve(r);
+        } else {
+          this.finished = true;
+          if (error !== undefined) reject(error);
+          else resolve(DONE);
+        }
+      };
+      w.parkOn(ch.recvq, opts);
+      (this.pending ??= new Set()).add(w);
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    this.finished = true;
+    const pending = this.pending;
+    this.pending = null;
+    if (pending !== null) {
+      for (const w of pending) {
+        const cb = w.cb;
+        if (w.withdraw() && cb !== null) cb(undefined, false, undefined);
+      }
+    }
+    return Promise.resolve(DONE);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this;
+  }
+}
