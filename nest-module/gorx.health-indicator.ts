@@ -137,7 +137,7 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
     const delay = this.readDelay();
     if (delay !== undefined) {
       detail.eventLoopDelayMs = delay;
-      const limit = this.options.maxEventLoopDelayMs;
+      const limit = this.options?.maxEventLoopDelayMs;
       if (limit !== undefined && delay.p99 > limit) {
         down.push(`event loop delay p99 ${delay.p99} ms > ${limit} ms`);
       }

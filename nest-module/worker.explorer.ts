@@ -9,6 +9,8 @@ import { WorkerSupervisor } from './worker.supervisor.js';
 interface DiscoveredWrapper {
   readonly name: unknown;
   readonly instance: unknown;
+  /** Transient providers: `instance` is a bare prototype copy whose constructor never ran. */
+  readonly isTransient?: boolean;
   isDependencyTreeStatic(): boolean;
 }
 
@@ -54,7 +56,8 @@ export class WorkerExplorer implements OnModuleInit {
       if (instance === null || typeof instance !== 'object') continue;
       const proto = Object.getPrototypeOf(instance) as object | null;
       if (proto === null) continue;
-      const isStatic = wrapper.isDependencyTreeStatic();
+      // Request-scoped and transient providers have no single instance to run a worker on.
+      const isStatic = wrapper.isDependencyTreeStatic() && wrapper.isTransient !== true;
       for (const method of this.scanner.getAllMethodNames(proto)) {
         this.visit(instance, method, isStatic, String(wrapper.name));
       }
@@ -69,7 +72,7 @@ export class WorkerExplorer implements OnModuleInit {
     const label = `${instance.constructor.name}.${method}`;
     if (!isStatic) {
       this.logger.warn(
-        `cannot supervise "${provider}.${method}": it is defined in a request-scoped (non-static) provider; skipped`,
+        `cannot supervise "${provider}.${method}": it is defined in a request-scoped or transient provider; skipped`,
       );
       return;
     }

@@ -6,6 +6,7 @@ import {
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
+  type OnModuleDestroy,
 } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { GORX_MODULE_OPTIONS } from './gorx.module-definition.js';
@@ -22,7 +23,8 @@ import {
   type GorxModuleOptions,
 } from './worker.options.js';
 
-const FINAL_STATES = new Set(['idle', 'stopped', 'failed', 'gave-up']);
+// 'idle' is not final: a worker waiting for its start (autoStart: false) keeps its name.
+const FINAL_STATES = new Set(['stopped', 'failed', 'gave-up']);
 
 /**
  * Owns every supervised worker and supersede slot of the application: starts the workers when
@@ -49,7 +51,8 @@ export class WorkerSupervisor
     SupervisorHost,
     OnApplicationBootstrap,
     BeforeApplicationShutdown,
-    OnApplicationShutdown
+    OnApplicationShutdown,
+    OnModuleDestroy
 {
   readonly logger = new Logger('Gorx');
   readonly events = new Subject<WorkerEvent>();
@@ -62,7 +65,13 @@ export class WorkerSupervisor
   /** The slots of `WorkerRegistry.supersede(key, fn)`. */
   readonly slots: SupersedeSlots;
 
-  constructor(@Inject(GORX_MODULE_OPTIONS) readonly options: GorxModuleOptions) {
+  /** Validated when the module is created: a bad value fails the bootstrap, not the shutdown. */
+  private readonly graceMs: number;
+  readonly options: GorxModuleOptions;
+
+  constructor(@Inject(GORX_MODULE_OPTIONS) options: GorxModuleOptions | undefined) {
+    this.options = options ?? {};
+    this.graceMs = resolveShutdownGrace(this.options);
     this.slots = this.createSlots();
   }
 
@@ -137,9 +146,18 @@ export class WorkerSupervisor
    * blocks up to `shutdownGraceMs`; then logs the ones that did not finish (they ignore their
    * signal, or their cleanup is stuck) and lets the shutdown go on.
    */
+  /**
+   * Nest runs every `onModuleDestroy` (where providers close their connections) before
+   * `beforeApplicationShutdown`: from here on nothing is started or restarted, so a worker that
+   * fails because a dependency went away is not restarted into a crash loop during shutdown.
+   */
+  onModuleDestroy(): void {
+    this.closing = true;
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     this.closing = true;
-    const grace = resolveShutdownGrace(this.options);
+    const grace = this.graceMs;
     const waits: Promise<void>[] = [];
     for (const w of this.workers.values()) waits.push(w.stop('application shutdown'));
     for (const s of this.slotGroups) waits.push(s.killAll('application shutdown'));
@@ -154,7 +172,7 @@ export class WorkerSupervisor
       ...this.runners()
         .filter((w) => w.state === 'stopping')
         .map((w) => `worker "${w.name}" attempt ${w.attempt}`),
-      ...this.slotGroups.flatMap((s) => s.pending().map((p) => `worker "${p}"`)),
+      ...this.slotGroups.flatMap((s) => s.pending()),
     ];
     this.logger.error(
       `shutdown: ${stubborn.length} worker(s) did not stop within ${grace} ms ` +

@@ -9,7 +9,14 @@
  * - a run superseded before it started never starts; its promise rejects `SupersededError`.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { SupersededError, go, type GoContext, type GoFunction, type Goroutine } from 'gorx';
+import {
+  GoroutineExit,
+  SupersededError,
+  go,
+  type GoContext,
+  type GoFunction,
+  type Goroutine,
+} from 'gorx';
 import { WorkerRegistryError } from '../worker.errors.js';
 import type { SupervisorHost } from './host.js';
 
@@ -85,7 +92,7 @@ export class SupersedeSlots {
     run.ended = result.then(noop, noop).then(() => {
       if (this.slots.get(key) === run) this.slots.delete(key);
     });
-    return result;
+    return callerPromise(result);
   }
 
   /** Supersedes `prev`; resolves once it (and any run it was waiting for) has finished. */
@@ -123,8 +130,28 @@ export class SupersedeSlots {
 
   /** Labels of runs still in progress (shutdown diagnostics). */
   pending(): string[] {
-    return [...this.slots.values()].map((r) => `${r.label} attempt ${r.attempt}`);
+    return [...this.slots.values()].map((r) => `worker "${r.label}" attempt ${r.attempt}`);
   }
+}
+
+/**
+ * The promise handed to the caller. `result` is observed internally (to free the slot), which
+ * would hide the caller's errors; this copy stays unobserved, so a failure of a fire-and-forget
+ * call surfaces as an unhandled rejection like a plain async method's, while a kill (superseded,
+ * shut down) never does.
+ */
+function callerPromise<R>(result: Promise<R>): Promise<R> {
+  let settle!: (v: R) => void;
+  let fail!: (e: unknown) => void;
+  const p = new Promise<R>((resolve, reject) => {
+    settle = resolve;
+    fail = reject;
+  });
+  result.then(settle, (e: unknown) => {
+    if (e instanceof GoroutineExit) p.catch(noop);
+    fail(e);
+  });
+  return p;
 }
 
 /** The run context of the `@Supersede` method or `supersede()` run the caller executes in. */

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Controller, Inject, Injectable, Module, Scope } from '@nestjs/common';
 import { HealthCheckService, TerminusModule, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Test } from '@nestjs/testing';
-import { sleep, type Chan } from 'gorx';
+import { chan, sleep, type Chan } from 'gorx';
 import {
   BackgroundWorker,
   GORX_DEFAULTS,
@@ -12,6 +12,7 @@ import {
   InjectChannel,
   WorkerRegistry,
   WorkerRegistryError,
+  WorkerSupervisor,
   type WorkerContext,
 } from 'gorx/nest';
 import { flush } from '../helpers/leaks.js';
@@ -122,8 +123,68 @@ describe('GorxModule configuration', () => {
     t = await createApp({ providers: [PerRequest] });
     expect(t.registry.list()).toEqual([]);
     expect(t.logger.gorx()).toContain(
-      'warn: cannot supervise "PerRequest.run": it is defined in a request-scoped (non-static) provider; skipped',
+      'warn: cannot supervise "PerRequest.run": it is defined in a request-scoped or transient provider; skipped',
     );
+  });
+
+  it('transient providers are skipped with a warning (their instance never ran its constructor)', async () => {
+    useFakeTime();
+    @Injectable({ scope: Scope.TRANSIENT })
+    class PerInjection {
+      @BackgroundWorker({ name: 'per-injection' })
+      async run(): Promise<void> {}
+    }
+    t = await createApp({ providers: [PerInjection] });
+    expect(t.registry.list()).toEqual([]);
+    expect(t.logger.gorx()).toContain(
+      'warn: cannot supervise "PerInjection.run": it is defined in a request-scoped or transient provider; skipped',
+    );
+  });
+
+  it('two workers with the same name fail the bootstrap with ERR_WORKER_EXISTS', async () => {
+    useFakeTime();
+    @Injectable()
+    class First {
+      @BackgroundWorker({ name: 'sync', autoStart: false })
+      async run(): Promise<void> {}
+    }
+    @Injectable()
+    class Second {
+      @BackgroundWorker({ name: 'sync' })
+      async run(): Promise<void> {}
+    }
+    await expect(createApp({ providers: [First, Second] })).rejects.toMatchObject({
+      code: 'ERR_WORKER_EXISTS',
+    });
+  });
+
+  it('an invalid shutdownGraceMs fails at startup, not at shutdown', async () => {
+    useFakeTime();
+    await expect(
+      createApp({ providers: [] }, { shutdownGraceMs: '2000' as unknown as number }),
+    ).rejects.toBeInstanceOf(RangeError);
+  });
+
+  it('once the module is being destroyed, a failing worker is not restarted', async () => {
+    useFakeTime();
+    const connection = chan<string>();
+    @Injectable()
+    class UsesConnection {
+      @BackgroundWorker({
+        name: 'uses-conn',
+        restart: 'permanent',
+        backoff: { initialMs: 10, maxMs: 10 },
+      })
+      async run(ctx: WorkerContext): Promise<void> {
+        for (;;) await connection.recv(ctx);
+      }
+    }
+    t = await createApp({ providers: [UsesConnection] });
+    t.app.get(WorkerSupervisor).onModuleDestroy();
+    connection.close(new Error('connection closed')); // the worker fails now
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(t.registry.get('uses-conn')?.state).toBe('failed');
+    expect(trace(t.events, 'uses-conn')).toEqual(['started uses-conn#1', 'failed uses-conn#1']);
   });
 
   it('controllers can host workers too', async () => {
