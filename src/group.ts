@@ -35,12 +35,16 @@ export class Group {
     const parent = options?.signal;
     if (parent !== undefined) {
       if (parent.aborted) this.controller.abort(parent.reason);
-      else
-        parent.addEventListener('abort', () => this.controller.abort(parent.reason), {
-          once: true,
-        });
+      else {
+        const onAbort = (): void => this.controller.abort(parent.reason);
+        parent.addEventListener('abort', onAbort, { once: true });
+        this.detach = () => parent.removeEventListener('abort', onAbort);
+      }
     }
   }
+
+  /** Removes the listener on the parent signal (when `wait()` has seen every goroutine end). */
+  private detach: (() => void) | null = null;
 
   /** Aborted when the group is cancelled (first error or parent abort). */
   get signal(): AbortSignal {
@@ -67,6 +71,8 @@ export class Group {
   /** Waits for every goroutine; rejects with the first error if any failed. */
   async wait(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
+    this.detach?.();
+    this.detach = null;
     if (this.failed) throw this.error;
   }
 }

@@ -10,6 +10,8 @@ export interface SleepOptions {
 
 class SleepOp extends Parked {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The clearTimeout of the timer functions that armed it (fake timers may be swapped since). */
+  clear: (id: ReturnType<typeof setTimeout> | undefined) => void = clearTimeout;
   constructor(
     private readonly ms: number,
     private resolve: (() => void) | null,
@@ -18,6 +20,7 @@ class SleepOp extends Parked {
     super();
   }
   fire(): void {
+    if (this.resolve === null) return; // withdrawn, but its timer could not be cleared
     unpark(this);
     const resolve = this.resolve!;
     this.resolve = this.reject = null;
@@ -25,7 +28,7 @@ class SleepOp extends Parked {
   }
   withdraw(): boolean {
     if (this.resolve === null) return false;
-    clearTimeout(this.timer);
+    this.clear(this.timer);
     unpark(this);
     return true;
   }
@@ -62,6 +65,7 @@ export function sleep(ms: number, opts?: SleepOptions): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const op = new SleepOp(ms, resolve, reject);
     op.timer = setTimeout(() => op.fire(), ms);
+    op.clear = clearTimeout;
     park(op, opts);
   });
 }

@@ -26,10 +26,11 @@ export function ticker(ms: number): Ticker {
   checkMs(ms, 'ticker', false);
   const c = chan<number>(1, { name: `ticker(${ms})` });
   let id: ReturnType<typeof setInterval> | undefined = setInterval(() => c.trySend(Date.now()), ms);
+  const clear = clearInterval; // the one that matches the setInterval above, even if swapped later
   return {
     c,
     stop(): void {
-      if (id !== undefined) clearInterval(id);
+      if (id !== undefined) clear(id);
       id = undefined;
     },
   };

@@ -167,14 +167,23 @@ export const DEADLOCK_HEADLINE = 'all goroutines are asleep - deadlock!';
  * that caught the error blocks once more (without it the process would exit silently then).
  */
 function onBeforeExit(): void {
-  if (head === null) return;
+  if (head === null) {
+    deadlockRounds = 0;
+    return;
+  }
   const ops = parkedOps().reverse();
   const message = `${DEADLOCK_HEADLINE}\n\n${(reporter ?? defaultReport)(ops)}`;
   for (const op of ops) {
     if (op.withdraw()) op.fail(new DeadlockError(message));
   }
-  realSetImmediate(noop);
+  // Keep the process alive so code that caught the error and blocks again is reported again,
+  // but not forever: a loop that retries on every DeadlockError would spin at full CPU.
+  if (++deadlockRounds <= MAX_DEADLOCK_ROUNDS) realSetImmediate(noop);
 }
+
+/** Consecutive deadlock reports at exit before gorx lets the process end. */
+const MAX_DEADLOCK_ROUNDS = 100;
+let deadlockRounds = 0;
 
 const noop = (): void => {};
 

@@ -145,6 +145,7 @@ export class Waiter extends Parked {
   }
 
   withdraw(): boolean {
+    this.repeat = false; // a cancel from inside a repeating callback must not re-arm it
     if (this.q === null) return false;
     this.q.remove(this);
     unpark(this);
