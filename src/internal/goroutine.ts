@@ -39,6 +39,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   /** Set when its own code is told to stop: from then on its operations reject with it. */
   abortedExit: GoroutineExit | null = null;
   private interrupted = false;
+  /** A killed generator has been sent `return()`: its finally blocks are running. */
+  private returning = false;
   private gen: Generator<unknown, R, unknown> | null = null;
   private stepId = 0;
   private stepping = false;
@@ -160,17 +162,23 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         this.bodyEnded(true, r.value);
         return;
       }
-      if (this.exit !== null && !this.interrupted && this.childrenGone()) {
+      if (this.exit !== null && !this.returning) {
         // Killed while its own code ran (a kill from inside): stop at this yield. Nobody awaits
         // the yielded promise, and its op is about to reject with the exit: mark it handled.
         const y = r.value as PromiseLike<unknown> | null;
         if (y !== null && typeof y === 'object' && typeof y.then === 'function') {
           Promise.resolve(y).then(noop, noop);
         }
-        this.stopOwnCode();
-        mode = RETURN;
-        arg = undefined;
-        continue;
+        if (!this.interrupted) this.stopOwnCode();
+        if (this.childrenGone()) {
+          this.returning = true;
+          mode = RETURN;
+          arg = undefined;
+          continue;
+        }
+        // Frozen at this yield until the children have finished (see kill).
+        this.suspended = true;
+        return;
       }
       const y = r.value;
       if (
@@ -198,38 +206,43 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   kill(reason?: unknown): Promise<void> {
     if (this.final !== null) return Promise.resolve();
     if (this.exit === null) {
-      this.exit = toExit(reason);
-      if (this.children !== null && this.children.size > 0) {
-        const kids = [...this.children];
-        Promise.all(kids.map((c) => c.kill(this.exit))).then(() => this.interrupt());
+      const exit = toExit(reason);
+      this.exit = exit;
+      // Children are killed first. Then its own code stops at once: signal aborted, operations
+      // withdrawn (also ones its children were given through its ctx, so they cannot wait for
+      // each other), a generator frozen at its yield. A generator's finally blocks run once its
+      // children have finished (nested scopes); an async body reacts to its rejected operation
+      // right away, so its cleanup may overlap theirs. Either way `done` settles after them.
+      const kids = this.children !== null && this.children.size > 0 ? [...this.children] : null;
+      const children = kids === null ? null : Promise.all(kids.map((c) => c.kill(exit)));
+      if (this.stepping) {
+        // A kill from inside a generator step: the runner stops it at the yield it reaches.
+        this.abortedExit = exit;
+        this.controller?.abort(exit);
       } else {
-        this.interrupt();
+        this.stopOwnCode();
       }
+      if (children !== null) children.then(() => this.returnGenerator());
+      else this.returnGenerator();
     }
     return this.exited();
+  }
+
+  /** Runs a killed generator's finally blocks. Precondition: its children have finished. */
+  private returnGenerator(): void {
+    if (this.final !== null || this.gen === null || this.returning || this.stepping) return;
+    this.returning = true;
+    this.step(RETURN, undefined);
   }
 
   private childrenGone(): boolean {
     return this.children === null || this.children.size === 0;
   }
 
-  /** Stops the goroutine's own code. Precondition: `exit` is set and the children are gone. */
-  private interrupt(): void {
-    if (this.interrupted || this.final !== null) return;
-    if (this.stepping) {
-      // The generator is running its own code (it killed itself): the runner stops it at the
-      // yield it is about to reach. Its signal tells it now.
-      this.abortedExit = this.exit;
-      this.controller?.abort(this.exit);
-      return;
-    }
-    this.stopOwnCode();
-    if (this.gen !== null) this.step(RETURN, undefined);
-  }
-
   /** Aborts the signal, withdraws every bound operation, puts back values not yet seen. */
   private stopOwnCode(): void {
     this.interrupted = true;
+    this.stepId++; // the pending yield's reaction is stale from now on: the generator is frozen
     const exit = this.exit!;
     this.abortedExit = exit;
     this.controller?.abort(exit);

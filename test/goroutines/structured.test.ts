@@ -18,7 +18,7 @@ const never = (): Promise<never> => new Promise<never>(() => {});
 
 describe('killing a parent', () => {
   it.each(['generator', 'async'] as const)(
-    'kills its children (and theirs) before its own finally runs: %s parent',
+    'kills its children (and theirs) first, and its done settles after they finished: %s parent',
     async (kind) => {
       const log: string[] = [];
       const ch = chan<number>(0, { name: 'jobs' });
@@ -58,12 +58,27 @@ describe('killing a parent', () => {
               }
             });
       expect(goroutines()).toHaveLength(3);
+      const settled = parent.done.catch(() => log.push('parent done settled'));
       await parent.kill();
-      expect(log).toEqual([
-        'grandchild finally (signal aborted: true)',
-        'child finally',
-        'parent finally',
-      ]);
+      await settled;
+      if (kind === 'generator') {
+        // Nested scopes: a generator's finally runs strictly after its children have finished.
+        expect(log).toEqual([
+          'grandchild finally (signal aborted: true)',
+          'child finally',
+          'parent finally',
+          'parent done settled',
+        ]);
+      } else {
+        // An async body reacts to its rejected operation at once, so its finally may overlap the
+        // children's cleanup; the children were killed first and `done` settles after them.
+        expect(log.indexOf('child finally')).toBeLessThan(log.indexOf('parent done settled'));
+        expect(log.indexOf('grandchild finally (signal aborted: true)')).toBeLessThan(
+          log.indexOf('child finally'),
+        );
+        expect(log).toContain('parent finally');
+        expect(log[log.length - 1]).toBe('parent done settled');
+      }
       expect(goroutines()).toEqual([]);
     },
   );
@@ -278,5 +293,44 @@ describe('options.signal', () => {
     ac.abort();
     expect(g.state).toBe('returned');
     await expect(g.done).resolves.toBe('ok');
+  });
+});
+
+describe('killing a parent whose children are slow to stop', () => {
+  it("does not hang when a child waits in an operation given the parent's ctx", async () => {
+    const jobs = chan<number>(0, { name: 'jobs' });
+    const parent = go(async (ctx) => {
+      ctx.go(async () => {
+        for (;;) await jobs.recv(ctx); // the parent's ctx, captured by the closure
+      });
+      await jobs.recv(ctx);
+    });
+    await parent.kill(); // resolves: the parent's operations (the child's too) are withdrawn
+    expect(parent.state).toBe('killed');
+    expect(jobs.trySend(1)).toBe(false); // nobody is left receiving
+    jobs.close();
+  });
+
+  it('stops the parent at once, even while a child is still cleaning up', async () => {
+    jest.useFakeTimers();
+    const jobs = chan<number>(10, { name: 'jobs' });
+    const seen: number[] = [];
+    const parent = go(function* (ctx) {
+      ctx.go(async () => {
+        try {
+          await sleep(60_000, ctx);
+        } finally {
+          await sleep(100); // slow cleanup
+        }
+      });
+      for (;;) seen.push((yield jobs.recv()) as number);
+    });
+    const killed = parent.kill();
+    for (let i = 0; i < 5; i++) jobs.trySend(i);
+    await jest.advanceTimersByTimeAsync(100);
+    await killed;
+    expect(seen).toEqual([]); // the parent took nothing after the kill
+    expect(jobs.length).toBe(5);
+    jobs.close();
   });
 });
