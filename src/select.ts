@@ -5,7 +5,7 @@
 import type { RecvChan, SendChan } from './chan.js';
 import { ChannelClosedError } from './errors.js';
 import { CHANNEL_BRAND, Channel, demandsPending } from './internal/channel.js';
-import { GO_ON, current, stopReason } from './internal/park.js';
+import { GO_ON, current, stopReason, takenByPromise } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
 import { RECV, SEND, Waiter } from './internal/waiter.js';
@@ -138,14 +138,22 @@ function selectNow<const Cs extends readonly SelectCase[]>(
       return Promise.reject(e);
     }
     const c = cases[chosen]!;
+    const done = resolvedWith(result as SelectResult<Cs>);
     if (result.ok && c.kind === 'recv' && c.ch instanceof Channel && current?.tracksTaken) {
-      current.took(c.ch, result.value);
+      takenByPromise.set(done, { ch: c.ch, value: result.value });
     }
-    return resolvedWith(result as SelectResult<Cs>);
+    return done;
   }
-  return new Promise<SelectResult<Cs>>((resolve, reject) => {
-    parkSelect(cases, new SelectOp(resolve as (r: RawResult) => void, reject, true), opts);
+  let op!: SelectOp;
+  const p = new Promise<SelectResult<Cs>>((resolve, reject) => {
+    op = new SelectOp(resolve as (r: RawResult) => void, reject, true);
   });
+  if (current?.tracksTaken) {
+    op.rec = { ch: null, value: undefined };
+    takenByPromise.set(p, op.rec);
+  }
+  parkSelect(cases, op, opts);
+  return p;
 }
 
 /**

@@ -13,7 +13,7 @@
  */
 import type { Chan, ChanOptions, OpOptions, RecvCallbackOptions, TryRecvResult } from '../chan.js';
 import { ChannelClosedError } from '../errors.js';
-import { GO_ON, current, stopReason } from './park.js';
+import { GO_ON, current, stopReason, takenByPromise } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
 import { Ring } from './ring.js';
 import { RECV, SEND, type RecvCallback, WaitQ, Waiter, rethrow } from './waiter.js';
@@ -167,16 +167,22 @@ export class Channel<T> implements Chan<T> {
     }
     if (this.recvReady()) {
       const v = this.take();
-      if (current !== null && current.tracksTaken) current.took(this, v);
-      return resolvedWith(v);
+      const done = resolvedWith(v);
+      if (current !== null && current.tracksTaken) takenByPromise.set(done, { ch: this, value: v });
+      return done;
     }
     if (this.isClosed) return Promise.reject(this.closedRecvError());
-    return new Promise<T>((resolve, reject) => {
-      const w = new Waiter(this as Channel<unknown>, RECV);
+    const w = new Waiter(this as Channel<unknown>, RECV);
+    const p = new Promise<T>((resolve, reject) => {
       w.resolve = resolve as (v: unknown) => void;
       w.reject = reject;
-      w.parkOn(this.recvq, opts);
     });
+    if (current !== null && current.tracksTaken) {
+      w.rec = { ch: null, value: undefined };
+      takenByPromise.set(p, w.rec);
+    }
+    w.parkOn(this.recvq, opts);
+    return p;
   }
 
   trySend(value: T): boolean {

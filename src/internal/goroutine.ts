@@ -9,12 +9,20 @@
  * - children are killed and have finished before the parent is interrupted, and before its
  *   `done` settles;
  * - for generator goroutines, values taken for a step the generator has not resumed from are
- *   recorded (`took`) and put back at the head of their channel if it is killed first.
+ *   recorded (`TakenRecord`) and put back at the head of their channel if it is killed first.
  */
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../go.js';
 import { GoroutineExit } from '../errors.js';
 import { registerLive, unregisterLive } from './registry.js';
-import { type Owner, type Parked, type TakenFrom, kIsOwner, kOwner, setCurrent } from './park.js';
+import {
+  type Owner,
+  type Parked,
+  type TakenRecord,
+  kIsOwner,
+  kOwner,
+  setCurrent,
+  takenByPromise,
+} from './park.js';
 
 const NEXT = 0;
 const THROW = 1;
@@ -49,9 +57,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private exitWaiters: (() => void)[] | null = null;
   op: Parked | null = null;
   private moreOps: Set<Parked> | null = null;
-  private takenCh: TakenFrom | null = null;
-  private takenValue: unknown = undefined;
-  private moreTaken: unknown[] | null = null;
+  /** What the receive whose promise the generator yielded took (see TakenRecord). */
+  private yieldedRec: TakenRecord | null = null;
   private parentSignal: AbortSignal | null = null;
   private onParentAbort: (() => void) | null = null;
 
@@ -188,6 +195,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       ) {
         const id = this.stepId;
         this.suspended = true;
+        this.yieldedRec = takenByPromise.get(y as object) ?? null;
         Promise.resolve(y as PromiseLike<unknown>).then(
           (v) => {
             if (id === this.stepId) this.step(NEXT, v);
@@ -313,29 +321,19 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     else this.moreOps?.delete(op);
   }
 
-  took(ch: TakenFrom, value: unknown): void {
-    if (this.takenCh === null) {
-      this.takenCh = ch;
-      this.takenValue = value;
-    } else {
-      (this.moreTaken ??= []).push(ch, value);
-    }
-  }
-
   private clearTaken(): void {
-    this.takenCh = null;
-    this.takenValue = undefined;
-    this.moreTaken = null;
+    this.yieldedRec = null;
   }
 
-  /** Values received for a step the generator never resumed from go back to their channels. */
+  /** A value received for the yield the generator never resumed from goes back to its channel. */
   private putBackTaken(): void {
-    const more = this.moreTaken;
-    if (more !== null) {
-      for (let i = more.length - 2; i >= 0; i -= 2) (more[i] as TakenFrom).unrecv(more[i + 1]);
+    const r = this.yieldedRec;
+    this.yieldedRec = null;
+    if (r !== null && r.ch !== null) {
+      const ch = r.ch;
+      r.ch = null;
+      ch.unrecv(r.value);
     }
-    if (this.takenCh !== null) this.takenCh.unrecv(this.takenValue);
-    this.clearTaken();
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

@@ -16,12 +16,23 @@ export interface Owner {
   readonly name: string;
   /** The exit its operations reject with once it has been interrupted; null before. */
   readonly abortedExit: unknown;
-  /** Generator goroutines record received values until their code resumes, to put them back. */
+  /** Generator goroutines: receives started in their steps record what they take. */
   readonly tracksTaken: boolean;
   bind(op: Parked): void;
   unbind(op: Parked): void;
-  took(ch: TakenFrom, value: unknown): void;
 }
+
+/**
+ * What a receive started in a generator goroutine's step took, keyed by the promise the receive
+ * returned. If the generator yields that very promise and is killed before it resumes, the value
+ * goes back to the head of its channel; a value taken by any other code (an async helper that
+ * awaited it) is that code's.
+ */
+export interface TakenRecord {
+  ch: TakenFrom | null;
+  value: unknown;
+}
+export const takenByPromise = new WeakMap<object, TakenRecord>();
 
 /** A channel that can take a value back at its head (used when a receiver is killed). */
 export interface TakenFrom {

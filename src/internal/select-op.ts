@@ -10,7 +10,7 @@
  *   and removed by `finish`, so a settled promise never notifies a finished select.
  */
 import { ChannelClosedError } from '../errors.js';
-import { type ParkOptions, Parked, park, setCurrent, unpark } from './park.js';
+import { type ParkOptions, Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
 import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
 import { defer, spend } from './yield.js';
@@ -28,6 +28,8 @@ export type OnError = (error: unknown) => void;
 export class SelectOp extends Parked {
   readonly waiters: Waiter[] = [];
   done = false;
+  /** A select started in a generator step: what its receive case takes (see TakenRecord). */
+  rec: TakenRecord | null = null;
   private promises: PromiseState[] | null = null;
 
   constructor(
@@ -65,9 +67,9 @@ export class SelectOp extends Parked {
       this.deliverError(error ?? new ChannelClosedError('send on closed channel'));
       return;
     }
-    if (w.kind === RECV && ok) {
-      const owner = this.owner;
-      if (owner !== null && owner.tracksTaken) owner.took(w.ch, value);
+    if (w.kind === RECV && ok && this.rec !== null) {
+      this.rec.ch = w.ch;
+      this.rec.value = value;
     }
     this.deliver({ index: w.index, value: w.kind === RECV ? value : undefined, ok });
   }

@@ -8,7 +8,7 @@
  *   state is consistent, because it may run user code synchronously (callback receivers).
  */
 import { ChannelClosedError } from '../errors.js';
-import { type ParkOptions, Parked, park, setCurrent, unpark } from './park.js';
+import { type ParkOptions, Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
 import type { SelectOp } from './select-op.js';
 import { defer, spend, wake } from './yield.js';
 import type { Channel } from './channel.js';
@@ -82,6 +82,8 @@ export class Waiter extends Parked {
   resolve: ((v: unknown) => void) | null = null;
   reject: ((e: unknown) => void) | null = null;
   cb: RecvCallback<unknown> | null = null;
+  /** A receive started in a generator step: what it takes (see TakenRecord). */
+  rec: TakenRecord | null = null;
   /** Callback mode: re-arm after a hand-off when the callback returns true. */
   repeat = false;
 
@@ -121,9 +123,9 @@ export class Waiter extends Parked {
       return;
     }
     if (ok) {
-      if (this.kind === RECV) {
-        const owner = this.owner;
-        if (owner !== null && owner.tracksTaken) owner.took(this.ch, value);
+      if (this.rec !== null) {
+        this.rec.ch = this.ch;
+        this.rec.value = value;
       }
       const resolve = this.resolve!;
       this.resolve = this.reject = null;
