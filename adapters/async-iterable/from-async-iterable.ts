@@ -37,8 +37,8 @@ export interface FromAsyncIterableOptions {
  * Backpressure, precisely: the pump asks the source for the next value only after its previous
  * send has completed, so at most `capacity + 1` values have left the source ahead of the
  * receivers: `capacity` in the buffer plus one held by the pump's blocked send (with the default
- * capacity 0 that is Go's producer blocked in `ch <- v`). The first value is requested as soon as
- * the channel is made.
+ * capacity 0 that is Go's producer blocked in `ch <- v`). Nothing is requested before the first
+ * receive on the channel (or a select with a receive case on it): the pump starts then.
  *
  * Ending: the channel is closed when the source ends, and closed with the source's error when it
  * throws (receivers drain the buffer first, then see the error). When `signal` aborts, the
@@ -75,69 +75,88 @@ export function fromAsyncIterable<T>(
   options?: FromAsyncIterableOptions,
 ): RecvChan<T> {
   const { capacity = 0, signal, name } = options ?? {};
-  const ch = chan<T>(capacity, { name });
   const iterate = iteratorOf(source);
+  // Lazy: the pump starts at the first receive (onDemand), so nothing is pulled before that.
+  let started = false;
+  const onEarlyAbort = (): void => {
+    if (started) return;
+    started = true;
+    try {
+      Promise.resolve(iterate().return?.()).catch(() => {});
+    } catch {}
+    if (!ch.closed) ch.close(asError(signal?.reason));
+  };
+  const start = (): void => {
+    if (started) return;
+    started = true;
+    signal?.removeEventListener('abort', onEarlyAbort);
+    pump();
+  };
+  const ch = chan<T>(capacity, { name, onDemand: start });
   if (signal?.aborted) {
+    started = true;
     ch.close(asError(signal.reason));
     return ch;
   }
+  signal?.addEventListener('abort', onEarlyAbort, { once: true });
   const pumpName = name !== undefined ? `fromAsyncIterable(${name})` : 'fromAsyncIterable';
-  go(
-    async (ctx) => {
-      let it: AsyncIterator<T> | Iterator<T>;
-      try {
-        it = iterate();
-      } catch (e) {
-        ch.close(asError(e));
-        return;
-      }
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
+  const pump = (): unknown =>
+    go(
+      async (ctx) => {
+        let it: AsyncIterator<T> | Iterator<T>;
         try {
-          // An async generator queues this behind a pending next(); its rejection is not ours.
-          Promise.resolve(it.return?.()).catch(() => {});
-        } catch {}
-      };
-      let aborted!: () => void;
-      // A source may never answer a pending next(): the pump must not outlive an abort for it.
-      const abortedP = new Promise<undefined>((resolve) => (aborted = () => resolve(undefined)));
-      const onAbort = (): void => {
-        release();
-        if (!ch.closed) ch.close(asError(signal?.reason ?? ctx.signal.reason));
-        aborted();
-      };
-      ctx.signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        for (;;) {
-          let r: IteratorResult<T> | undefined;
-          try {
-            r = await Promise.race([it.next(), abortedP]);
-          } catch (e) {
-            released = true; // a throwing iterator is finished: no return() owed
-            if (!ch.closed) ch.close(asError(e));
-            return;
-          }
-          if (r === undefined || ctx.signal.aborted) return;
-          if (r.done === true) {
-            released = true;
-            ch.close();
-            return;
-          }
-          await ch.send(r.value, { signal: ctx.signal });
+          it = iterate();
+        } catch (e) {
+          ch.close(asError(e));
+          return;
         }
-      } catch (e) {
-        // The send failed: killed (onAbort did the rest) or the process deadlocked with nobody
-        // left to receive. Release the source and end quietly: there is nobody to report to.
-        release();
-        if (!ch.closed) ch.close(asError(e));
-      } finally {
-        ctx.signal.removeEventListener('abort', onAbort);
-      }
-    },
-    { name: pumpName, signal },
-  );
+        let released = false;
+        const release = (): void => {
+          if (released) return;
+          released = true;
+          try {
+            // An async generator queues this behind a pending next(); its rejection is not ours.
+            Promise.resolve(it.return?.()).catch(() => {});
+          } catch {}
+        };
+        let aborted!: () => void;
+        // A source may never answer a pending next(): the pump must not outlive an abort for it.
+        const abortedP = new Promise<undefined>((resolve) => (aborted = () => resolve(undefined)));
+        const onAbort = (): void => {
+          release();
+          if (!ch.closed) ch.close(asError(signal?.reason ?? ctx.signal.reason));
+          aborted();
+        };
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
+        try {
+          for (;;) {
+            let r: IteratorResult<T> | undefined;
+            try {
+              r = await Promise.race([it.next(), abortedP]);
+            } catch (e) {
+              released = true; // a throwing iterator is finished: no return() owed
+              if (!ch.closed) ch.close(asError(e));
+              return;
+            }
+            if (r === undefined || ctx.signal.aborted) return;
+            if (r.done === true) {
+              released = true;
+              ch.close();
+              return;
+            }
+            await ch.send(r.value, { signal: ctx.signal });
+          }
+        } catch (e) {
+          // The send failed: killed (onAbort did the rest) or the process deadlocked with nobody
+          // left to receive. Release the source and end quietly: there is nobody to report to.
+          release();
+          if (!ch.closed) ch.close(asError(e));
+        } finally {
+          ctx.signal.removeEventListener('abort', onAbort);
+        }
+      },
+      { name: pumpName, signal },
+    );
   return ch;
 }
 

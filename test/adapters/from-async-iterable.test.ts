@@ -40,12 +40,24 @@ describe('fromAsyncIterable', () => {
     expect(await drain(fromAsyncIterable(new Set(['a', 'b'])))).toEqual(['a', 'b']);
   });
 
+  it('pulls nothing before the first receive', async () => {
+    const log: string[] = [];
+    const ac = new AbortController();
+    const ch = fromAsyncIterable(source(10, log), { capacity: 3, signal: ac.signal });
+    await flush();
+    expect(log).toEqual([]);
+    expect(ch.length).toBe(0);
+    ac.abort();
+    await flush();
+    expect(ch.closed).toBe(true);
+  });
+
   it('capacity 0 pulls at most one value ahead of the receivers (held by the blocked send)', async () => {
     const log: string[] = [];
     const ac = new AbortController();
     const ch = fromAsyncIterable(source(10, log), { signal: ac.signal });
     await flush();
-    expect(log).toEqual(['pull 0']);
+    expect(log).toEqual([]);
     expect(await ch.recv()).toBe(0);
     await flush();
     expect(log).toEqual(['pull 0', 'pull 1']);
@@ -57,6 +69,7 @@ describe('fromAsyncIterable', () => {
     const log: string[] = [];
     const ac = new AbortController();
     const ch = fromAsyncIterable(source(10, log), { capacity: 3, signal: ac.signal });
+    expect(ch.tryRecv()).toEqual({ ok: false, closed: false }); // the first receive starts it
     await flush();
     expect(log.filter((l) => l.startsWith('pull'))).toHaveLength(4);
     expect(ch.length).toBe(3);
@@ -160,7 +173,7 @@ describe('fromAsyncIterable', () => {
 
   it('names its pump goroutine after the channel', () => {
     const ac = new AbortController();
-    fromAsyncIterable(source(3, []), { signal: ac.signal, name: 'lines' });
+    fromAsyncIterable(source(3, []), { signal: ac.signal, name: 'lines' }).tryRecv();
     expect(goroutines().map((g) => g.name)).toEqual(['fromAsyncIterable(lines)']);
     ac.abort();
   });
