@@ -126,10 +126,8 @@ function selectNow<const Cs extends readonly SelectCase[]>(
   opts: SelectOptions | undefined,
 ): Promise<SelectResult<Cs>> {
   const chosen = poll(cases, 'select');
-  if (opts !== undefined) {
-    const stop = stopReason(opts);
-    if (stop !== GO_ON) return Promise.reject(stop);
-  }
+  const stop = stopReason(opts);
+  if (stop !== GO_ON) return Promise.reject(stop);
   if (chosen >= 0) {
     let result: RawResult;
     try {

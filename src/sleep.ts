@@ -58,10 +58,8 @@ class SleepOp extends Parked {
  */
 export function sleep(ms: number, opts?: SleepOptions): Promise<void> {
   checkMs(ms, 'sleep');
-  if (opts !== undefined) {
-    const stop = stopReason(opts);
-    if (stop !== GO_ON) return Promise.reject(stop);
-  }
+  const stop = stopReason(opts);
+  if (stop !== GO_ON) return Promise.reject(stop);
   return new Promise<void>((resolve, reject) => {
     const op = new SleepOp(ms, resolve, reject);
     op.timer = setTimeout(() => op.fire(), ms);

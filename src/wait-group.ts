@@ -117,10 +117,8 @@ export class WaitGroup {
 
   /** Resolves when the counter is zero (at once if it already is). */
   wait(opts?: WaitOptions): Promise<void> {
-    if (opts !== undefined) {
-      const stop = stopReason(opts);
-      if (stop !== GO_ON) return Promise.reject(stop);
-    }
+    const stop = stopReason(opts);
+    if (stop !== GO_ON) return Promise.reject(stop);
     if (this.counter === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const op = new WaitOp(this, resolve, reject);

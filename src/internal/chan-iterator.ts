@@ -8,7 +8,7 @@ import type { OpOptions } from '../chan.js';
 import type { Channel } from './channel.js';
 import { GO_ON, stopReason } from './park.js';
 import { RECV, Waiter } from './waiter.js';
-import { defer, resolvedWith, spend, wake } from './yield.js';
+import { resolvedWith, resume } from './yield.js';
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -37,12 +37,10 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
     const ch = this.ch;
     if (this.finished) return Promise.resolve(DONE);
     const opts = this.opts;
-    if (opts !== undefined) {
-      const stop = stopReason(opts);
-      if (stop !== GO_ON) {
-        this.finished = true;
-        return Promise.reject(stop);
-      }
+    const stop = stopReason(opts);
+    if (stop !== GO_ON) {
+      this.finished = true;
+      return Promise.reject(stop);
     }
     if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
     if (ch.isClosed) {
@@ -55,9 +53,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
         this.pending?.delete(w);
         if (ok) {
           const r = { value: value as T, done: false as const };
-          if (ch.capacity > 0) wake(resolve as (v: unknown) => void, r);
-          else if (spend()) defer(resolve, r);
-          else resolve(r);
+          resume(resolve, r, ch.capacity > 0);
         } else {
           this.finished = true;
           if (error !== undefined) reject(error);

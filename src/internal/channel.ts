@@ -16,8 +16,8 @@ import { ChannelClosedError } from '../errors.js';
 import { GO_ON, current, stopReason, takenByPromise } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
 import { Ring } from './ring.js';
-import { RECV, SEND, type RecvCallback, WaitQ, Waiter, rethrow } from './waiter.js';
-import { defer, resolvedVoid, resolvedWith } from './yield.js';
+import { RECV, SEND, type RecvCallback, WaitQ, Waiter, invokeRecv } from './waiter.js';
+import { resolvedVoid, resolvedWith } from './yield.js';
 
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
@@ -135,10 +135,8 @@ export class Channel<T> implements Chan<T> {
   }
 
   send(value: T, opts?: OpOptions): Promise<void> {
-    if (opts !== undefined) {
-      const stop = stopReason(opts);
-      if (stop !== GO_ON) return Promise.reject(stop);
-    }
+    const stop = stopReason(opts);
+    if (stop !== GO_ON) return Promise.reject(stop);
     if (this.isClosed) return Promise.reject(new ChannelClosedError('send on closed channel'));
     if (this.sendReady()) {
       this.give(value);
@@ -161,10 +159,8 @@ export class Channel<T> implements Chan<T> {
   }
 
   private recvNow(opts: OpOptions | undefined): Promise<T> {
-    if (opts !== undefined) {
-      const stop = stopReason(opts);
-      if (stop !== GO_ON) return Promise.reject(stop);
-    }
+    const stop = stopReason(opts);
+    if (stop !== GO_ON) return Promise.reject(stop);
     if (this.recvReady()) {
       const v = this.take();
       const done = resolvedWith(v);
@@ -238,21 +234,11 @@ export class Channel<T> implements Chan<T> {
   rearm(w: Waiter, cb: RecvCallback<unknown>): void {
     for (;;) {
       if (this.recvReady()) {
-        let again = false;
-        try {
-          again = cb(this.take(), true, undefined) === true;
-        } catch (e) {
-          defer(rethrow, e);
-        }
-        if (!again) return;
+        if (invokeRecv(cb, this.take(), true, undefined) !== true) return;
         continue;
       }
       if (this.isClosed) {
-        try {
-          cb(undefined, false, this.closeError);
-        } catch (e) {
-          defer(rethrow, e);
-        }
+        invokeRecv(cb, undefined, false, this.closeError);
         return;
       }
       w.cb = cb;

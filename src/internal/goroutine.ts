@@ -151,7 +151,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     for (;;) {
       this.stepId++;
       this.suspended = false;
-      this.clearTaken();
+      this.yieldedRec = null;
       let r: IteratorResult<unknown, R>;
       const saved = setCurrent(this);
       this.stepping = true;
@@ -286,7 +286,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       this.parentSignal = null;
     }
     this.gen = null;
-    this.clearTaken();
+    this.yieldedRec = null;
     if (ok && this.exit === null) {
       this.final = 'returned';
       this.resolveDone(value as R);
@@ -319,10 +319,6 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   unbind(op: Parked): void {
     if (this.op === op) this.op = null;
     else this.moreOps?.delete(op);
-  }
-
-  private clearTaken(): void {
-    this.yieldedRec = null;
   }
 
   /** A value received for the yield the generator never resumed from goes back to its channel. */

@@ -8,6 +8,7 @@
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
+import type { OpOptions } from '../chan.js';
 import { DeadlockError } from '../errors.js';
 
 /** What a goroutine exposes to the channel layer. Implemented by `go()`'s runtime. */
@@ -49,18 +50,18 @@ export const kOwner: unique symbol = Symbol('gorx.owner');
  */
 export const kIsOwner: unique symbol = Symbol('gorx.isOwner');
 
-/** Options of a blocking operation: `{ signal }`, or a goroutine's context. */
-export interface ParkOptions {
-  signal?: AbortSignal;
+/** True when the options object is a goroutine's context (see kIsOwner). */
+function isOwner(opts: OpOptions): boolean {
+  return (opts as { [kIsOwner]?: boolean })[kIsOwner] === true;
 }
 
 /** Returned by `stopReason` when the operation may start. */
 export const GO_ON: unique symbol = Symbol('gorx.goOn');
 
 /** Why an operation must not start (an aborted signal, an interrupted goroutine), or GO_ON. */
-export function stopReason(opts: ParkOptions | undefined): unknown {
+export function stopReason(opts: OpOptions | undefined): unknown {
   if (opts === undefined) return GO_ON;
-  if ((opts as { [kIsOwner]?: boolean })[kIsOwner] === true) {
+  if (isOwner(opts)) {
     const exit = (opts as unknown as Owner).abortedExit;
     return exit === null ? GO_ON : exit;
   }
@@ -97,14 +98,14 @@ let head: Parked | null = null;
 let exitHooked = false;
 
 /** Registers a parked op. Precondition: the op is already enqueued on its channel(s). */
-export function park(op: Parked, opts: ParkOptions | undefined): void {
+export function park(op: Parked, opts: OpOptions | undefined): void {
   op.gnext = head;
   if (head !== null) head.gprev = op;
   head = op;
   if (!exitHooked) hookExit();
   let owner: Owner | null = null;
   if (opts !== undefined) {
-    if ((opts as { [kIsOwner]?: boolean })[kIsOwner] === true) {
+    if (isOwner(opts)) {
       // A goroutine's context given as options: bind without touching `ctx.signal`.
       owner = opts as unknown as Owner;
     } else {

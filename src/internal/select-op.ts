@@ -10,10 +10,11 @@
  *   and removed by `finish`, so a settled promise never notifies a finished select.
  */
 import { ChannelClosedError } from '../errors.js';
-import { type ParkOptions, Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
+import type { OpOptions } from '../chan.js';
+import { Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
 import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
-import { defer, spend } from './yield.js';
+import { defer, resume } from './yield.js';
 
 /** Result of a select: the fired case, the value received (recv) and Go's `ok`. */
 export interface RawResult {
@@ -56,7 +57,7 @@ export class SelectOp extends Parked {
   }
 
   /** Registers the select as parked. Precondition: every case is added. */
-  parkWith(opts: ParkOptions | undefined): void {
+  parkWith(opts: OpOptions | undefined): void {
     park(this, opts);
   }
 
@@ -92,38 +93,15 @@ export class SelectOp extends Parked {
   private deliver(result: RawResult): void {
     const cb = this.onResult!;
     this.onResult = this.onError = null;
-    if (this.promiseMode) {
-      if (spend()) defer(cb, result);
-      else cb(result);
-      return;
-    }
-    const saved = setCurrent(null);
-    try {
-      cb(result);
-    } catch (e) {
-      defer(rethrow, e);
-    } finally {
-      setCurrent(saved);
-    }
+    if (this.promiseMode) resume(cb, result, false);
+    else invokeUserCallback(cb, result);
   }
 
   private deliverError(error: unknown): void {
     const cb = this.onError!;
     this.onResult = this.onError = null;
-    if (this.promiseMode) {
-      cb(error);
-      return;
-    }
-    // A user callback may run inside close(): if it threw there, close would stop half-way and
-    // leave the other waiters parked on a closed channel. Report the error later instead.
-    const saved = setCurrent(null);
-    try {
-      cb(error);
-    } catch (e) {
-      defer(rethrow, e);
-    } finally {
-      setCurrent(saved);
-    }
+    if (this.promiseMode) cb(error);
+    else invokeUserCallback(cb, error);
   }
 
   withdraw(): boolean {
@@ -141,5 +119,21 @@ export class SelectOp extends Parked {
     if (this.promises !== null)
       for (let i = 0; i < this.promises.length; i++) parts.push('promise');
     return `select [${parts.join(', ')}]`;
+  }
+}
+
+/**
+ * Runs a callback-mode select's user callback with `current` cleared. A callback may run inside
+ * close(): if it threw there, close would stop half-way and leave other waiters parked on a closed
+ * channel, so an error is reported later instead.
+ */
+function invokeUserCallback<A>(cb: (arg: A) => void, arg: A): void {
+  const saved = setCurrent(null);
+  try {
+    cb(arg);
+  } catch (e) {
+    defer(rethrow, e);
+  } finally {
+    setCurrent(saved);
   }
 }

@@ -8,9 +8,10 @@
  *   state is consistent, because it may run user code synchronously (callback receivers).
  */
 import { ChannelClosedError } from '../errors.js';
-import { type ParkOptions, Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
+import type { OpOptions } from '../chan.js';
+import { Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
 import type { SelectOp } from './select-op.js';
-import { defer, spend, wake } from './yield.js';
+import { defer, resume } from './yield.js';
 import type { Channel } from './channel.js';
 
 export const RECV = 0;
@@ -25,6 +26,24 @@ export type RecvCallback<T> = (value: T | undefined, ok: boolean, error: unknown
 /** Reports an error thrown by a synchronous callback without corrupting the operation that ran it. */
 export function rethrow(error: unknown): never {
   throw error;
+}
+
+/**
+ * Runs a callback receiver. An error it throws is reported later (as an uncaught exception),
+ * never into the channel operation that ran it, which could otherwise stop half-way.
+ */
+export function invokeRecv(
+  cb: RecvCallback<unknown>,
+  value: unknown,
+  ok: boolean,
+  error: unknown,
+): unknown {
+  try {
+    return cb(value, ok, error);
+  } catch (e) {
+    defer(rethrow, e);
+    return undefined;
+  }
 }
 
 export class WaitQ {
@@ -109,14 +128,8 @@ export class Waiter extends Parked {
       const cb = this.cb;
       this.cb = null;
       const saved = setCurrent(null);
-      let again = false;
       try {
-        again = cb(value, ok, error) === true;
-      } catch (e) {
-        defer(rethrow, e);
-      }
-      try {
-        if (again && ok && this.repeat) this.ch.rearm(this, cb);
+        if (invokeRecv(cb, value, ok, error) === true && ok && this.repeat) this.ch.rearm(this, cb);
       } finally {
         setCurrent(saved);
       }
@@ -129,11 +142,7 @@ export class Waiter extends Parked {
       }
       const resolve = this.resolve!;
       this.resolve = this.reject = null;
-      // Buffered channels: a one-microtask-later wake breaks producer/consumer lockstep (see
-      // `wake`). Unbuffered ones rendezvous on every value anyway: wake directly.
-      if (this.ch.capacity > 0) wake(resolve, value);
-      else if (spend()) defer(resolve, value);
-      else resolve(value);
+      resume(resolve, value, this.ch.capacity > 0);
     } else {
       const err =
         error ??
@@ -158,11 +167,7 @@ export class Waiter extends Parked {
     if (this.cb !== null) {
       const cb = this.cb;
       this.cb = null;
-      try {
-        cb(undefined, false, error);
-      } catch (e) {
-        defer(rethrow, e);
-      }
+      invokeRecv(cb, undefined, false, error);
       return;
     }
     const reject = this.reject!;
@@ -175,7 +180,7 @@ export class Waiter extends Parked {
   }
 
   /** Enqueues and registers a plain (non-select) waiter. */
-  parkOn(q: WaitQ, opts: ParkOptions | undefined): void {
+  parkOn(q: WaitQ, opts: OpOptions | undefined): void {
     q.push(this);
     park(this, opts);
   }

@@ -25,7 +25,7 @@ function refill(): void {
 }
 
 /** Spends one unit of the turn's budget; true when the caller must defer its completion. */
-export function spend(): boolean {
+function spend(): boolean {
   if (!armed) {
     armed = true;
     realSetImmediate(refill);
@@ -74,18 +74,26 @@ function flushWakes(): void {
 }
 
 /**
- * Resolves a parked operation's promise one microtask later than a direct call would, batching
- * the wake-ups of one turn. Go does not say when a woken goroutine runs; here the delay lets the
+ * Resumes whoever waits on a parked operation: calls `fn(arg)` (its promise's resolve, or a
+ * callback that resolves one). When the turn's budget is spent, in a later macrotask.
+ *
+ * For a buffered channel (`buffered`), one microtask later than a direct call, batched with the
+ * turn's other wake-ups. Go does not say when a woken goroutine runs; here the delay lets the
  * goroutine that completed the operation run one more step first, which breaks the lockstep of a
  * producer and a consumer meeting at a full (or empty) buffer: without it, each of them parks on
- * every item; with it, they overlap and mostly find the buffer ready.
+ * every item; with it, they overlap and mostly find the buffer ready. Unbuffered channels
+ * rendezvous on every value anyway, so they resume directly.
  */
-export function wake(fn: (v: unknown) => void, arg: unknown): void {
+export function resume<A>(fn: (arg: A) => void, arg: A, buffered: boolean): void {
   if (spend()) {
     realSetImmediate(fn, arg);
     return;
   }
-  wakeFns.push(fn);
+  if (!buffered) {
+    fn(arg);
+    return;
+  }
+  wakeFns.push(fn as (v: unknown) => void);
   wakeArgs.push(arg);
   if (!flushArmed) {
     flushArmed = true;
