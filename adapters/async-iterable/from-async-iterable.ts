@@ -81,9 +81,7 @@ export function fromAsyncIterable<T>(
   const onEarlyAbort = (): void => {
     if (started) return;
     started = true;
-    try {
-      Promise.resolve(iterate().return?.()).catch(() => {});
-    } catch {}
+    returnQuietly(iterate);
     if (!ch.closed) ch.close(asError(signal?.reason));
   };
   const start = (): void => {
@@ -114,10 +112,7 @@ export function fromAsyncIterable<T>(
         const release = (): void => {
           if (released) return;
           released = true;
-          try {
-            // An async generator queues this behind a pending next(); its rejection is not ours.
-            Promise.resolve(it.return?.()).catch(() => {});
-          } catch {}
+          returnQuietly(() => it);
         };
         let aborted!: () => void;
         // A source may never answer a pending next(): the pump must not outlive an abort for it.
@@ -158,6 +153,18 @@ export function fromAsyncIterable<T>(
       { name: pumpName, signal },
     );
   return ch;
+}
+
+/**
+ * Calls the source iterator's `return()`. An async generator queues it behind a pending next(),
+ * and whatever it throws or rejects with is not ours to report.
+ */
+function returnQuietly<T>(get: () => AsyncIterator<T> | Iterator<T>): void {
+  try {
+    Promise.resolve(get().return?.()).catch(() => {});
+  } catch {
+    // A source whose iterator cannot even be made has nothing to release.
+  }
 }
 
 function iteratorOf<T>(
