@@ -146,7 +146,7 @@ class ProgramRun {
 
   async run(): Promise<void> {
     await nextTurn();
-    this.expect(parkedCount() === 0, `${parkedCount()} ops parked before the run started`);
+    this.trace.expect(parkedCount() === 0, `${parkedCount()} ops parked before the run started`);
     const done = this.actors.map((a) => this.actor(a, this.program.actors[a.id]!));
     try {
       await settle();
@@ -159,13 +159,13 @@ class ProgramRun {
         moves[pick % moves.length]!();
         await settle();
         this.checkQuiescent();
-        this.throwIfViolated();
+        this.trace.throwIfViolated();
       }
       await this.finish();
-      this.throwIfViolated();
+      this.trace.throwIfViolated();
       await Promise.all(done);
       this.model.checkFinal();
-      this.throwIfViolated();
+      this.trace.throwIfViolated();
     } finally {
       // A failing run must not leave parked ops behind for the next (shrinking) run.
       // Two rounds: an aborted actor only reaches its next gate after the first settle.
@@ -190,7 +190,7 @@ class ProgramRun {
     this.promises.forEach((slot, k) => {
       if (slot.settledAt !== null) return;
       moves.push(() => {
-        this.note(`p${k} ${slot.outcome}s`);
+        this.trace.note(`p${k} ${slot.outcome}s`);
         slot.settledAt = this.step;
         slot.settle();
       });
@@ -199,7 +199,7 @@ class ProgramRun {
       const p = a.parked;
       if (p !== null && p.abortable && !p.controller.signal.aborted) {
         moves.push(() => {
-          this.note(`a${a.id} aborted while parked in ${p.label}`);
+          this.trace.note(`a${a.id} aborted while parked in ${p.label}`);
           p.controller.abort(p.reason);
         });
       }
@@ -243,7 +243,7 @@ class ProgramRun {
         const p = this.op(label, [], [op.ch], op.abort);
         const out = await this.blocking(a, p, (signal) => ch.send(value, { signal }));
         if (out.ok) {
-          this.expect(!closedBefore, `${label}: a send on a closed channel resolved`);
+          this.trace.expect(!closedBefore, `${label}: a send on a closed channel resolved`);
           this.model.commit(op.ch, value, label);
           p.served = { dir: 'send', ch: op.ch };
         } else if (!out.aborted) {
@@ -261,7 +261,7 @@ class ProgramRun {
           p.served = { dir: 'recv', ch: op.ch };
         } else if (!out.aborted) {
           const expected = this.model.closeError(op.ch);
-          this.expect(
+          this.trace.expect(
             expected !== undefined
               ? out.error === expected
               : out.error instanceof ChannelClosedError,
@@ -284,12 +284,12 @@ class ProgramRun {
         await this.callbackOp(a, p, (done) =>
           this.chans[c]!.recvCallback((value, ok, error) => {
             if (ok) {
-              this.note(`${label} -> ${String(value)}`);
+              this.trace.note(`${label} -> ${String(value)}`);
               this.model.receive(c, value, label);
               p.served = { dir: 'recv', ch: c };
             } else {
-              this.note(`${label} -> closed`);
-              this.expect(
+              this.trace.note(`${label} -> closed`);
+              this.trace.expect(
                 error === this.model.closeError(c),
                 `${label}: reported the close error ${describeError(error)}`,
               );
@@ -307,15 +307,15 @@ class ProgramRun {
         const error = op.withError ? new Error(`c${op.ch} failed`) : undefined;
         // The model is updated first: close() wakes callback receivers synchronously.
         if (!wasClosed) {
-          this.note(`${label}${error ? ' with error' : ''}`);
+          this.trace.note(`${label}${error ? ' with error' : ''}`);
           this.model.close(op.ch, error);
         }
         try {
           this.chans[op.ch]!.close(error);
-          this.expect(!wasClosed, `${label}: closing a closed channel did not throw`);
+          this.trace.expect(!wasClosed, `${label}: closing a closed channel did not throw`);
         } catch (e) {
-          this.note(`${label} threw ${describeError(e)}`);
-          this.expect(
+          this.trace.note(`${label} threw ${describeError(e)}`);
+          this.trace.expect(
             wasClosed && e instanceof ChannelClosedError,
             `${label}: threw ${describeError(e)} (was closed: ${wasClosed})`,
           );
@@ -338,16 +338,16 @@ class ProgramRun {
     const ready = checkReady ? this.sendReady(c) : null;
     try {
       const sent = ch.trySend(value);
-      this.note(`${label} -> ${sent}`);
-      this.expect(!closed, `${label}: trySend on a closed channel did not throw`);
-      this.expect(
+      this.trace.note(`${label} -> ${sent}`);
+      this.trace.expect(!closed, `${label}: trySend on a closed channel did not throw`);
+      this.trace.expect(
         ready === null || sent === ready,
         `${label}: returned ${sent}, but the model says ready=${ready}`,
       );
       if (sent) this.model.commit(c, value, label);
     } catch (e) {
-      this.note(`${label} threw ${describeError(e)}`);
-      this.expect(
+      this.trace.note(`${label} threw ${describeError(e)}`);
+      this.trace.expect(
         closed && e instanceof ChannelClosedError,
         `${label}: threw ${describeError(e)} (channel closed: ${closed})`,
       );
@@ -359,16 +359,19 @@ class ProgramRun {
     const ready = checkReady ? this.recvReady(c) : null;
     const r = this.chans[c]!.tryRecv();
     if (r.ok) {
-      this.note(`${label} -> ${r.value}`);
-      this.expect(
+      this.trace.note(`${label} -> ${r.value}`);
+      this.trace.expect(
         ready !== false,
         `${label}: got ${r.value}, but the model says nothing was ready`,
       );
       this.model.receive(c, r.value, label);
     } else {
-      this.note(`${label} -> nothing (closed: ${r.closed})`);
-      this.expect(ready !== true, `${label}: found nothing, but a value or a sender was ready`);
-      this.expect(
+      this.trace.note(`${label} -> nothing (closed: ${r.closed})`);
+      this.trace.expect(
+        ready !== true,
+        `${label}: found nothing, but a value or a sender was ready`,
+      );
+      this.trace.expect(
         r.closed === this.model.isClosed(c),
         `${label}: closed=${r.closed} but the channel is ${this.model.isClosed(c) ? '' : 'not '}closed`,
       );
@@ -408,10 +411,12 @@ class ProgramRun {
       let out: Outcome<SelectOutcome | undefined>;
       try {
         out = { ok: true, value: trySelect(built) };
-        this.note(`${label} -> ${out.value === undefined ? 'default' : showResult(out.value)}`);
+        this.trace.note(
+          `${label} -> ${out.value === undefined ? 'default' : showResult(out.value)}`,
+        );
       } catch (error) {
         out = { ok: false, error, aborted: false };
-        this.note(`${label} threw ${describeError(error)}`);
+        this.trace.note(`${label} threw ${describeError(error)}`);
       }
       check(out, null);
       return;
@@ -428,13 +433,13 @@ class ProgramRun {
       selectCallback(
         built,
         (r) => {
-          this.note(`${label} -> ${showResult(r)}`);
+          this.trace.note(`${label} -> ${showResult(r)}`);
           check({ ok: true, value: r }, p);
           this.followUp(a, op.then, label);
           done();
         },
         (error) => {
-          this.note(`${label} -> ${describeError(error)}`);
+          this.trace.note(`${label} -> ${describeError(error)}`);
           check({ ok: false, error, aborted: false }, p);
           done();
         },
@@ -463,7 +468,7 @@ class ProgramRun {
       const rejectedPromise = cases.some(
         (c) => c.dir === 'promise' && this.promises[c.p]!.error === out.error,
       );
-      this.expect(
+      this.trace.expect(
         closedSend || rejectedPromise,
         `${label}: rejected ${describeError(out.error)}, but no send case's channel is closed ` +
           'and no promise case rejected with it',
@@ -472,41 +477,54 @@ class ProgramRun {
     }
     const r = out.value;
     if (r === undefined) {
-      this.expect(!s.ready.includes(true), `${label}: took the default while a case was ready`);
+      this.trace.expect(
+        !s.ready.includes(true),
+        `${label}: took the default while a case was ready`,
+      );
       return;
     }
     const c = cases[r.index];
     if (c !== undefined && c.dir === 'promise') {
       const slot = this.promises[c.p]!;
-      this.expect(
+      this.trace.expect(
         slot.settledAt !== null && slot.outcome === 'resolve' && r.ok && r.value === slot.value,
         `${label}: fired recv p${c.p} with ${showResult(r)}, but p${c.p} is ` +
           (slot.settledAt === null ? 'pending' : `${slot.outcome}d`),
       );
-      if (p === null) this.expect(s.ready[r.index]!, `${label}: fired p${c.p}, not known settled`);
+      if (p === null)
+        this.trace.expect(s.ready[r.index]!, `${label}: fired p${c.p}, not known settled`);
       return;
     }
     if (c === undefined || c.ch === null) {
-      this.violate(`${label}: fired case ${r.index}, which is not a channel case`);
+      this.trace.violate(`${label}: fired case ${r.index}, which is not a channel case`);
       return;
     }
     if (p === null) {
-      this.expect(s.ready[r.index]!, `${label}: fired case ${r.index}, which was not ready`);
+      this.trace.expect(s.ready[r.index]!, `${label}: fired case ${r.index}, which was not ready`);
     }
     if (c.dir === 'send') {
-      this.expect(r.ok && r.value === undefined, `${label}: send case result ${JSON.stringify(r)}`);
-      this.expect(!s.closedAtIssue[r.index], `${label}: a send case on a closed channel fired`);
+      this.trace.expect(
+        r.ok && r.value === undefined,
+        `${label}: send case result ${JSON.stringify(r)}`,
+      );
+      this.trace.expect(
+        !s.closedAtIssue[r.index],
+        `${label}: a send case on a closed channel fired`,
+      );
       this.model.commit(c.ch, values[r.index]!, `${label} case ${r.index}`);
       if (p !== null) p.served = { dir: 'send', ch: c.ch };
     } else if (r.ok) {
-      this.expect(
+      this.trace.expect(
         !values.includes(r.value as string),
         `${label}: paired with itself (received its own ${String(r.value)})`,
       );
       this.model.receive(c.ch, r.value, `${label} case ${r.index}`);
       if (p !== null) p.served = { dir: 'recv', ch: c.ch };
     } else {
-      this.expect(r.value === undefined, `${label}: closed recv case carried ${String(r.value)}`);
+      this.trace.expect(
+        r.value === undefined,
+        `${label}: closed recv case carried ${String(r.value)}`,
+      );
       this.model.closedReport(c.ch, this.chans[c.ch]!.length, `${label} case ${r.index}`);
     }
   }
@@ -525,7 +543,7 @@ class ProgramRun {
     let finish!: () => void;
     const finished = new Promise<void>((resolve) => (finish = resolve));
     const cancel = start(() => {
-      this.expect(
+      this.trace.expect(
         !ran && !withdrawn,
         `${p.label}: the callback ran ${withdrawn ? 'after cancel() withdrew it' : 'twice'}`,
       );
@@ -534,13 +552,13 @@ class ProgramRun {
     });
     const onAbort = (): void => {
       const withdrew = cancel();
-      this.expect(
+      this.trace.expect(
         withdrew === !ran,
         `${p.label}: cancel() returned ${withdrew} although the callback had ${ran ? '' : 'not '}run`,
       );
       if (withdrew) {
         withdrawn = true;
-        this.note(`${p.label} -> withdrawn`);
+        this.trace.note(`${p.label} -> withdrawn`);
         finish();
       }
     };
@@ -552,7 +570,7 @@ class ProgramRun {
     p.controller.signal.removeEventListener('abort', onAbort);
     a.parked = null;
     a.state = 'running';
-    this.expect(!cancel(), `${p.label}: cancel() returned true after the op had ended`);
+    this.trace.expect(!cancel(), `${p.label}: cancel() returned true after the op had ended`);
   }
 
   /** The record of a blocking op: which queues it may wait in, and its own AbortController. */
@@ -592,7 +610,7 @@ class ProgramRun {
     try {
       promise = start(controller.signal);
     } catch (e) {
-      this.violate(`${label}: threw synchronously ${describeError(e)} instead of rejecting`);
+      this.trace.violate(`${label}: threw synchronously ${describeError(e)} instead of rejecting`);
       return { ok: false, error: e, aborted: false };
     }
     a.state = 'parked';
@@ -607,10 +625,11 @@ class ProgramRun {
     a.state = 'running';
     const aborted = controller.signal.aborted;
     const since = issued === this.step ? '' : ` (issued at #${issued})`;
-    if (out.ok) this.note(`${label}${since} -> ${showResult(out.value)}`);
-    else this.note(`${label}${since} -> ${out.aborted ? 'aborted' : describeError(out.error)}`);
+    if (out.ok) this.trace.note(`${label}${since} -> ${showResult(out.value)}`);
+    else
+      this.trace.note(`${label}${since} -> ${out.aborted ? 'aborted' : describeError(out.error)}`);
     // The scheduler aborts only ops that are parked (or not started), so abort must win.
-    this.expect(
+    this.trace.expect(
       aborted === (!out.ok && out.aborted),
       aborted
         ? `${label}: was aborted but ${out.ok ? 'completed' : `rejected ${describeError(out.error)}`}`
@@ -650,7 +669,7 @@ class ProgramRun {
   }
 
   private expectClosedSend(c: number, error: unknown, label: string): void {
-    this.expect(
+    this.trace.expect(
       error instanceof ChannelClosedError && this.model.isClosed(c),
       `${label}: rejected ${describeError(error)} (channel closed: ${this.model.isClosed(c)})`,
     );
@@ -661,17 +680,17 @@ class ProgramRun {
     const at = `after step ${this.step}`;
     for (const a of this.actors) {
       if (a.state === 'running')
-        this.violate(`${at}: a${a.id} is still running (harness too shallow)`);
+        this.trace.violate(`${at}: a${a.id} is still running (harness too shallow)`);
     }
     const parked = this.parkedOps();
     this.checkServedInOrder(parked, at);
     for (const p of parked) {
       for (const k of p.promisesOn) {
         const settled = this.promises[k]!.settledAt !== null;
-        this.expect(!settled, `${at}: ${p.label} still waits although p${k} has settled`);
+        this.trace.expect(!settled, `${at}: ${p.label} still waits although p${k} has settled`);
       }
     }
-    this.expect(
+    this.trace.expect(
       parkedCount() === parked.length,
       `${at}: gorx has ${parkedCount()} parked ops, the actors wait on ${parked.length}`,
     );
@@ -681,16 +700,19 @@ class ProgramRun {
       const receivers = parked.filter((p) => p.recvOn.includes(c));
       const senders = parked.filter((p) => p.sendOn.includes(c));
       for (const r of receivers) {
-        this.expect(!this.model.isClosed(c), `${at}: ${r.label} still waits on closed c${c}`);
-        this.expect(ch.length === 0, `${at}: ${r.label} waits while c${c} buffers ${ch.length}`);
+        this.trace.expect(!this.model.isClosed(c), `${at}: ${r.label} still waits on closed c${c}`);
+        this.trace.expect(
+          ch.length === 0,
+          `${at}: ${r.label} waits while c${c} buffers ${ch.length}`,
+        );
         const partner = senders.find((s) => s !== r);
         if (partner !== undefined) {
-          this.violate(`${at}: ${r.label} and ${partner.label} both wait on c${c}`);
+          this.trace.violate(`${at}: ${r.label} and ${partner.label} both wait on c${c}`);
         }
       }
       for (const s of senders) {
-        this.expect(!this.model.isClosed(c), `${at}: ${s.label} still waits on closed c${c}`);
-        this.expect(ch.length >= cap, `${at}: ${s.label} waits while c${c} has room`);
+        this.trace.expect(!this.model.isClosed(c), `${at}: ${s.label} still waits on closed c${c}`);
+        this.trace.expect(ch.length >= cap, `${at}: ${s.label} waits while c${c} has room`);
       }
     });
   }
@@ -710,7 +732,7 @@ class ProgramRun {
           q.order < p.order &&
           (dir === 'recv' ? q.recvOn : q.sendOn).includes(ch)
         ) {
-          this.violate(
+          this.trace.violate(
             `${at}: ${p.label} was served on c${ch} before ${q.label}, which waited longer`,
           );
         }
@@ -728,31 +750,31 @@ class ProgramRun {
     for (let round = 0; round < 2; round++) {
       for (const a of this.actors) {
         if (a.parked !== null) {
-          this.note(`a${a.id} cancelled in ${a.parked.label}`);
+          this.trace.note(`a${a.id} cancelled in ${a.parked.label}`);
           a.parked.controller.abort(a.parked.reason);
         }
       }
       for (const a of this.actors) if (a.state === 'idle') this.advance(a);
       await settle();
     }
-    this.expect(
+    this.trace.expect(
       this.actors.every((a) => a.state === 'done'),
       'after cancelling: some actor did not finish',
     );
-    this.expect(this.model.counts() === moved, 'withdrawing parked ops moved a value');
-    this.expect(parkedCount() === 0, `after cancelling: ${parkedCount()} ops still parked`);
+    this.trace.expect(this.model.counts() === moved, 'withdrawing parked ops moved a value');
+    this.trace.expect(parkedCount() === 0, `after cancelling: ${parkedCount()} ops still parked`);
     this.chans.forEach((ch, c) => {
       for (;;) {
         const r = ch.tryRecv();
         if (!r.ok) {
-          this.expect(r.closed === this.model.isClosed(c), `drain c${c}: closed=${r.closed}`);
+          this.trace.expect(r.closed === this.model.isClosed(c), `drain c${c}: closed=${r.closed}`);
           break;
         }
         this.step++;
-        this.note(`drain c${c} -> ${r.value}`);
+        this.trace.note(`drain c${c} -> ${r.value}`);
         this.model.receive(c, r.value, `drain c${c}`);
       }
-      this.expect(ch.length === 0, `drain c${c}: length ${ch.length} after draining`);
+      this.trace.expect(ch.length === 0, `drain c${c}: length ${ch.length} after draining`);
     });
   }
 
@@ -764,22 +786,6 @@ class ProgramRun {
 
   private set step(step: number) {
     this.trace.step = step;
-  }
-
-  private note(line: string): void {
-    this.trace.note(line);
-  }
-
-  private expect(cond: boolean, message: string): void {
-    this.trace.expect(cond, message);
-  }
-
-  private violate(message: string): void {
-    this.trace.violate(message);
-  }
-
-  private throwIfViolated(): void {
-    this.trace.throwIfViolated();
   }
 }
 

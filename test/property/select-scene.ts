@@ -197,18 +197,18 @@ class SceneRun {
 
   async run(): Promise<void> {
     await new Promise((resolve) => realSetImmediate(resolve));
-    this.expect(parkedCount() === 0, `${parkedCount()} ops parked before the scene started`);
+    this.trace.expect(parkedCount() === 0, `${parkedCount()} ops parked before the scene started`);
     try {
       this.setUp();
       await settle();
       this.compare('after set-up', false);
-      this.throwIfViolated();
+      this.trace.throwIfViolated();
       const ready = this.scene.cases.map((c) => this.ready(c));
       if (this.scene.mode === 'trySelect') await this.runTrySelect(ready);
       else await this.runSelect(ready);
-      this.throwIfViolated();
+      this.trace.throwIfViolated();
       await this.cleanUp();
-      this.throwIfViolated();
+      this.trace.throwIfViolated();
     } finally {
       for (const w of this.waiting) w.controller.abort(w.reason);
       this.selectController.abort(new Error('clean-up after a failure'));
@@ -222,7 +222,7 @@ class SceneRun {
       const m = this.model[c]!;
       for (let k = 0; k < setup.buffered; k++) {
         const v = `c${c}.buf${k}`;
-        this.expect(ch.trySend(v), `set-up: trySend ${v} failed`);
+        this.trace.expect(ch.trySend(v), `set-up: trySend ${v} failed`);
         m.buffer.push(v);
       }
       for (let k = 0; k < setup.receivers; k++) {
@@ -275,19 +275,19 @@ class SceneRun {
       result = trySelect(this.built);
     } catch (error) {
       await settle();
-      this.note(`trySelect threw ${describeError(error)}`);
+      this.trace.note(`trySelect threw ${describeError(error)}`);
       this.expectClosedSendCase(error, ready);
       this.compare('after trySelect threw', false);
       return;
     }
     await settle();
     if (result === undefined) {
-      this.note('trySelect -> default');
-      this.expect(!ready.includes(true), 'trySelect took the default while a case was ready');
+      this.trace.note('trySelect -> default');
+      this.trace.expect(!ready.includes(true), 'trySelect took the default while a case was ready');
       this.compare('after trySelect took the default', false);
       return;
     }
-    this.note(`trySelect -> case ${result.index} ${String(result.value)} ok=${result.ok}`);
+    this.trace.note(`trySelect -> case ${result.index} ${String(result.value)} ok=${result.ok}`);
     const effects = this.checkFiredReady(result, ready);
     this.compare(`after trySelect fired case ${result.index}`, false, effects);
   }
@@ -304,28 +304,28 @@ class SceneRun {
     const outcome = settled as Settled | null;
     if (ready.includes(true)) {
       if (outcome === null) {
-        this.violate('select parked although a case was ready');
+        this.trace.violate('select parked although a case was ready');
         controller.abort(reason);
         await settle();
         return;
       }
       let effects: Effects | undefined;
       if (!outcome.ok) {
-        this.note(`select rejected ${describeError(outcome.error)}`);
+        this.trace.note(`select rejected ${describeError(outcome.error)}`);
         this.expectClosedSendCase(outcome.error, ready);
       } else {
         const r = outcome.value as { index: number; value: unknown; ok: boolean };
-        this.note(`select -> case ${r.index} ${String(r.value)} ok=${r.ok}`);
+        this.trace.note(`select -> case ${r.index} ${String(r.value)} ok=${r.ok}`);
         effects = this.checkFiredReady(r, ready);
       }
       this.compare('after select fired', false, effects);
       return;
     }
     if (outcome !== null) {
-      this.violate(`select settled with no case ready: ${JSON.stringify(outcome)}`);
+      this.trace.violate(`select settled with no case ready: ${JSON.stringify(outcome)}`);
       return;
     }
-    this.note('select parked');
+    this.trace.note('select parked');
     // The parked select joins the queues behind the set-up waiters, one entry per channel case.
     this.scene.cases.forEach((c) => {
       if (c.ch === null) return;
@@ -334,7 +334,7 @@ class SceneRun {
       else q.sendq.push({ select: true, dir: 'send', ch: c.ch });
     });
     this.compare('after select parked', true);
-    this.throwIfViolated();
+    this.trace.throwIfViolated();
 
     const real = this.triggerReal();
     await settle();
@@ -346,12 +346,12 @@ class SceneRun {
       controller.abort(reason);
       await settle();
       const end = settled as Settled | null;
-      this.expect(
+      this.trace.expect(
         end !== null && !end.ok && end.error === reason,
         `aborting the parked select: expected a rejection with the reason, got ${JSON.stringify(end)}`,
       );
       this.removeSelectEntries();
-      this.note('select aborted');
+      this.trace.note('select aborted');
     }
     this.compare('after the trigger', false, effects);
   }
@@ -364,11 +364,11 @@ class SceneRun {
       const wasClosed = this.model[c]!.closed;
       try {
         ch.close();
-        this.note(`trigger: close c${c}`);
-        this.expect(!wasClosed, 'closing a closed channel did not throw');
+        this.trace.note(`trigger: close c${c}`);
+        this.trace.expect(!wasClosed, 'closing a closed channel did not throw');
       } catch (e) {
-        this.note(`trigger: close c${c} threw ${describeError(e)}`);
-        this.expect(
+        this.trace.note(`trigger: close c${c} threw ${describeError(e)}`);
+        this.trace.expect(
           wasClosed && e instanceof ChannelClosedError,
           `close threw ${describeError(e)}`,
         );
@@ -382,11 +382,13 @@ class SceneRun {
       } catch (e) {
         sent = e instanceof ChannelClosedError ? 'closed' : false;
       }
-      this.note(`trigger: trySend c${c} trigger.${c} -> ${sent}`);
+      this.trace.note(`trigger: trySend c${c} trigger.${c} -> ${sent}`);
       return { kind, sent };
     }
     const got = ch.tryRecv();
-    this.note(`trigger: tryRecv c${c} -> ${got.ok ? got.value : `nothing (closed ${got.closed})`}`);
+    this.trace.note(
+      `trigger: tryRecv c${c} -> ${got.ok ? got.value : `nothing (closed ${got.closed})`}`,
+    );
     return { kind, got };
   }
 
@@ -412,7 +414,7 @@ class SceneRun {
     if (real.kind === 'trySend') {
       const v = `trigger.${c}`;
       const expected = m.closed ? 'closed' : m.recvq.length > 0 || m.buffer.length < m.cap;
-      this.expect(
+      this.trace.expect(
         real.sent === expected,
         `trigger trySend: got ${real.sent}, the model says ${expected}`,
       );
@@ -439,7 +441,7 @@ class SceneRun {
       }
     }
     const got = real.got;
-    this.expect(
+    this.trace.expect(
       got.ok ? got.value === expected : expected === undefined && got.closed === m.closed,
       `trigger tryRecv: got ${JSON.stringify(got)}, the model expects ${String(expected)}`,
     );
@@ -466,41 +468,41 @@ class SceneRun {
   private checkSelectAgainstModel(out: Settled | null, effects: Effects): void {
     const fired = effects.selectFired;
     if (fired === null) {
-      this.expect(
+      this.trace.expect(
         out === null,
         `the trigger should not wake the select, but it settled: ${JSON.stringify(out)}`,
       );
       return;
     }
     if (out === null) {
-      this.violate(
+      this.trace.violate(
         `the trigger should wake the select through a ${fired.dir} case on c${fired.ch}`,
       );
       return;
     }
     if (fired.dir === 'send' && !fired.ok) {
-      this.expect(
+      this.trace.expect(
         !out.ok && out.error instanceof ChannelClosedError,
         `select: a send case's channel closed; expected ChannelClosedError, got ${JSON.stringify(out)}`,
       );
       return;
     }
     if (!out.ok) {
-      this.violate(
+      this.trace.violate(
         `select rejected ${describeError(out.error)}, expected a ${fired.dir} on c${fired.ch}`,
       );
       return;
     }
     const r = out.value as { index: number; value: unknown; ok: boolean };
     const c = this.scene.cases[r.index];
-    this.note(`select -> case ${r.index} ${String(r.value)} ok=${r.ok}`);
-    this.expect(
+    this.trace.note(`select -> case ${r.index} ${String(r.value)} ok=${r.ok}`);
+    this.trace.expect(
       c !== undefined && c.dir === fired.dir && c.ch === fired.ch && r.ok === fired.ok,
       `select fired case ${r.index} (ok=${r.ok}), the model expects a ${fired.dir} on c${fired.ch} (ok=${fired.ok})`,
     );
     if (fired.dir === 'recv' && fired.ok) {
       const { kind, ch } = this.scene.trigger;
-      this.expect(
+      this.trace.expect(
         kind === 'trySend' && r.value === `trigger.${ch}`,
         `select received ${String(r.value)}, expected the trigger's value`,
       );
@@ -515,13 +517,13 @@ class SceneRun {
     const effects: Effects = { waiters: new Map(), selectFired: null };
     const c = this.scene.cases[r.index];
     if (c === undefined || c.ch === null || !ready[r.index]) {
-      this.violate(`fired case ${r.index}, which was not ready`);
+      this.trace.violate(`fired case ${r.index}, which was not ready`);
       return effects;
     }
     const m = this.model[c.ch]!;
     if (c.dir === 'send') {
-      this.expect(!m.closed, `a send case on closed c${c.ch} fired instead of throwing`);
-      this.expect(r.ok && r.value === undefined, `send case result ${JSON.stringify(r)}`);
+      this.trace.expect(!m.closed, `a send case on closed c${c.ch} fired instead of throwing`);
+      this.trace.expect(r.ok && r.value === undefined, `send case result ${JSON.stringify(r)}`);
       const w = m.recvq.shift();
       if (w !== undefined) this.complete(w, effects, { ok: true, value: this.values[r.index] });
       else m.buffer.push(this.values[r.index]!);
@@ -539,12 +541,12 @@ class SceneRun {
         expected = s.value!;
         this.complete(s, effects, { ok: true, value: undefined });
       }
-      this.expect(
+      this.trace.expect(
         r.ok && r.value === expected,
         `recv case got ${String(r.value)}, expected ${expected}`,
       );
     } else {
-      this.expect(
+      this.trace.expect(
         !r.ok && r.value === undefined,
         `recv case on closed, drained c${c.ch}: ${JSON.stringify(r)}`,
       );
@@ -553,7 +555,7 @@ class SceneRun {
   }
 
   private expectClosedSendCase(error: unknown, ready: boolean[]): void {
-    this.expect(
+    this.trace.expect(
       error instanceof ChannelClosedError &&
         this.scene.cases.some(
           (c, i) => ready[i] && c.dir === 'send' && c.ch !== null && this.model[c.ch]!.closed,
@@ -567,12 +569,12 @@ class SceneRun {
     const effects = given ?? { waiters: new Map(), selectFired: null };
     this.chans.forEach((ch, c) => {
       const m = this.model[c]!;
-      this.expect(
+      this.trace.expect(
         ch.length === m.buffer.length,
         `${when}: c${c}.length ${ch.length}, model ${m.buffer.length}`,
       );
-      this.expect(ch.length <= ch.capacity, `${when}: c${c}.length ${ch.length} > capacity`);
-      this.expect(ch.closed === m.closed, `${when}: c${c}.closed ${ch.closed}`);
+      this.trace.expect(ch.length <= ch.capacity, `${when}: c${c}.length ${ch.length} > capacity`);
+      this.trace.expect(ch.closed === m.closed, `${when}: c${c}.closed ${ch.closed}`);
     });
     for (const w of this.waiting) {
       if (w.controller.signal.aborted) continue;
@@ -580,7 +582,7 @@ class SceneRun {
       if (want === undefined) {
         // Settled earlier (a previous phase) or still parked: only newly settled ones are news.
         if (w.settled !== null && !this.accounted.has(w)) {
-          this.violate(
+          this.trace.violate(
             `${when}: ${w.label} settled (${JSON.stringify(w.settled)}) but should still wait`,
           );
         }
@@ -592,7 +594,7 @@ class SceneRun {
         got !== null &&
         got.ok === want.ok &&
         (got.ok ? got.value === want.value : got.error instanceof ChannelClosedError);
-      this.expect(
+      this.trace.expect(
         same,
         `${when}: ${w.label} ended ${JSON.stringify(got)}, expected ${JSON.stringify(want)}`,
       );
@@ -603,7 +605,7 @@ class SceneRun {
       0,
     );
     const expectedParked = queued + (selectParked ? 1 : 0);
-    this.expect(
+    this.trace.expect(
       parkedCount() === expectedParked,
       `${when}: ${parkedCount()} ops parked, the model has ${expectedParked}`,
     );
@@ -615,37 +617,21 @@ class SceneRun {
     for (const w of parked) w.controller.abort(w.reason);
     await settle();
     for (const w of parked) {
-      this.expect(
+      this.trace.expect(
         w.settled !== null && !w.settled.ok && w.settled.error === w.reason,
         `aborting ${w.label}: ended ${JSON.stringify(w.settled)}, expected the abort reason`,
       );
     }
-    this.expect(parkedCount() === 0, `after clean-up: ${parkedCount()} ops still parked`);
+    this.trace.expect(parkedCount() === 0, `after clean-up: ${parkedCount()} ops still parked`);
     this.chans.forEach((ch, c) => {
       const drained: string[] = [];
       for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) drained.push(r.value);
       const want = this.model[c]!.buffer;
-      this.expect(
+      this.trace.expect(
         drained.join(' ') === want.join(' '),
         `drain c${c}: got [${drained.join(' ')}], the model buffers [${want.join(' ')}]`,
       );
     });
-  }
-
-  private note(line: string): void {
-    this.trace.note(line);
-  }
-
-  private expect(cond: boolean, message: string): void {
-    this.trace.expect(cond, message);
-  }
-
-  private violate(message: string): void {
-    this.trace.violate(message);
-  }
-
-  private throwIfViolated(): void {
-    this.trace.throwIfViolated();
   }
 }
 
