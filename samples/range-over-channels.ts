@@ -1,6 +1,6 @@
 // `for await` receives every value from a channel until it is closed and drained.
 // Port of Go by Example "Range over Channels" (https://gobyexample.com/range-over-channels).
-import { chan } from 'gorx';
+import { chan, go, range } from 'gorx';
 
 const queue = chan<string>(2);
 await queue.send('one');
@@ -20,3 +20,17 @@ for await (const n of numbers) {
   if (n === 2) break;
 }
 console.log('still queued:', numbers.length);
+
+// Inside a goroutine, `range(ch, ctx)` is the loop a kill can interrupt while it waits (a plain
+// `for await` cannot take a signal). Passing `ctx` ties the receive to the goroutine.
+const jobs = chan<string>();
+const worker = go(async (ctx) => {
+  try {
+    for await (const job of range(jobs, ctx)) console.log('worker did', job);
+  } finally {
+    console.log('worker stopped');
+  }
+});
+await jobs.send('build');
+await worker.kill();
+console.log('worker state:', worker.state);
