@@ -40,7 +40,10 @@ export const GORX_MODULE_OPTIONS = definition.MODULE_OPTIONS_TOKEN;
  * const options: GorxRootOptions = { isGlobal: true, shutdownGraceMs: 2_000 };
  * ```
  */
-export type GorxRootOptions = typeof definition.OPTIONS_TYPE;
+export type GorxRootOptions = GorxModuleOptions & {
+  /** Register the module globally (Nest's `global: true`), so `WorkerRegistry` injects everywhere. */
+  isGlobal?: boolean | undefined;
+};
 
 /**
  * The argument of `GorxModule.forRootAsync()`: `useFactory` + `inject`, `useClass` or

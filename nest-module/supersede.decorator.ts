@@ -22,9 +22,9 @@ export type { SupersedeMode, SupersedeRunContext };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface SupersedeOptions<A extends unknown[] = any[]> {
   /** Picks the key from the call's arguments (default: one key for the method). */
-  key?: (...args: A) => unknown;
+  key?: ((...args: A) => unknown) | undefined;
   /** `'kill'` (default), `'join'` (share the running call's result) or `'queue'` (run after it). */
-  mode?: SupersedeMode;
+  mode?: SupersedeMode | undefined;
 }
 
 /**

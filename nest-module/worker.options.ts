@@ -33,9 +33,9 @@ export interface BackoffOptions {
   initialMs: number;
   maxMs: number;
   /** Growth per restart (default 2). */
-  factor?: number;
+  factor?: number | undefined;
   /** Spread, 0..1 (default 0.2). 0 gives exact, testable delays. */
-  jitter?: number;
+  jitter?: number | undefined;
 }
 
 /**
@@ -73,14 +73,14 @@ export interface MaxRestartsOptions {
  */
 export interface BackgroundWorkerOptions {
   /** Unique name (default `ClassName.methodName`). */
-  name?: string;
+  name?: string | undefined;
   /** Ms within which the worker must call `ctx.heartbeat()`, else it is killed as hung. 0: off. */
-  heartbeatTimeout?: number;
-  restart?: RestartPolicy;
-  backoff?: BackoffOptions;
-  maxRestarts?: MaxRestartsOptions;
+  heartbeatTimeout?: number | undefined;
+  restart?: RestartPolicy | undefined;
+  backoff?: BackoffOptions | undefined;
+  maxRestarts?: MaxRestartsOptions | undefined;
   /** Start with the application (default true). `false`: start it with `WorkerRegistry.start()`. */
-  autoStart?: boolean;
+  autoStart?: boolean | undefined;
 }
 
 /**
@@ -99,11 +99,11 @@ export interface BackgroundWorkerOptions {
  */
 export interface GorxModuleOptions {
   /** Defaults for every worker of the application; each worker's own options win. */
-  workerDefaults?: Omit<BackgroundWorkerOptions, 'name'>;
+  workerDefaults?: Omit<BackgroundWorkerOptions, 'name'> | undefined;
   /** How long shutdown waits for killed workers' `finally` blocks (default 5000 ms). */
-  shutdownGraceMs?: number;
+  shutdownGraceMs?: number | undefined;
   /** `GorxHealthIndicator` reports down when the event loop's p99 delay exceeds this (ms). */
-  maxEventLoopDelayMs?: number;
+  maxEventLoopDelayMs?: number | undefined;
 }
 
 /** A worker's options with every default applied. */
@@ -111,7 +111,7 @@ export interface ResolvedWorkerOptions {
   name: string;
   heartbeatTimeout: number;
   restart: RestartPolicy;
-  backoff: Required<BackoffOptions>;
+  backoff: { [K in keyof BackoffOptions]-?: Exclude<BackoffOptions[K], undefined> };
   maxRestarts: MaxRestartsOptions;
   autoStart: boolean;
 }
@@ -147,17 +147,23 @@ export function resolveWorkerOptions(
   const d = GORX_DEFAULTS.worker;
   const m = module?.workerDefaults ?? {};
   const o = own ?? {};
-  const backoff = { ...d.backoff, ...m.backoff, ...o.backoff };
+  const backoff = { ...d.backoff, ...defined(m.backoff), ...defined(o.backoff) };
   const resolved: ResolvedWorkerOptions = {
     name,
     heartbeatTimeout: o.heartbeatTimeout ?? m.heartbeatTimeout ?? d.heartbeatTimeout,
     restart: o.restart ?? m.restart ?? d.restart,
     backoff,
-    maxRestarts: { ...d.maxRestarts, ...m.maxRestarts, ...o.maxRestarts },
+    maxRestarts: { ...d.maxRestarts, ...defined(m.maxRestarts), ...defined(o.maxRestarts) },
     autoStart: o.autoStart ?? m.autoStart ?? d.autoStart,
   };
   validate(resolved);
   return resolved;
+}
+
+/** `obj` without its undefined properties: `{ factor: undefined }` keeps the default factor. */
+function defined<T extends object>(obj: T | undefined): Partial<T> {
+  if (obj === undefined) return {};
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 /** @internal The shutdown grace period with the default applied. */

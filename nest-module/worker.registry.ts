@@ -20,12 +20,12 @@ import { WorkerSupervisor } from './worker.supervisor.js';
  */
 export interface SupersedeRunOptions {
   /** Label in events and logs (default `supersede:<key>`). */
-  name?: string;
+  name?: string | undefined;
   /**
    * `'kill'` (default): kill the running call, then start. `'join'`: return the running call's
    * promise instead of starting. `'queue'`: start after the running call ends by itself.
    */
-  mode?: SupersedeMode;
+  mode?: SupersedeMode | undefined;
 }
 
 /**
