@@ -14,9 +14,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
 import { GoroutineExit } from '../errors.js';
-import { type Owner, type Parked, kIsOwner, kOwner, killOp, setCurrent } from './park.js';
+import { type Owner, type Parked, kIsOwner, killOp, setCurrent } from './park.js';
 import { watchKill, unwatchKill } from './kill-watch.js';
-import { AbortLink, listen, unlisten } from './signal-hub.js';
+import { AbortLink, hubOf, listen, unlisten } from './signal-hub.js';
 import { TakenSet, thenUntracked } from './taken.js';
 import { checkFunction, checkName, checkObject, checkSignal, describeValue } from './validate.js';
 
@@ -81,7 +81,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
-      (this.controller.signal as unknown as Record<symbol, unknown>)[kOwner] = this;
+      hubOf(this.controller.signal).owner = this;
       if (this.abortedExit !== null) this.controller.abort(this.abortedExit);
     }
     return this.controller.signal;
@@ -101,6 +101,11 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     if (this.op !== null) return this.op.describe();
     if (this.suspended) return 'a promise';
     return null;
+  }
+
+  /** Brand: a goroutine's context is itself valid operation options (see kIsOwner). */
+  get [kIsOwner](): boolean {
+    return true;
   }
 
   /** Its `options.signal` aborted: a parent context's cancellation kills it. */
@@ -376,8 +381,6 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     return `Goroutine #${this.id} ${JSON.stringify(this.name)} { state: ${this.state}${on !== null ? `, blockedOn: ${JSON.stringify(on)}` : ''} }`;
   }
 }
-
-(G.prototype as unknown as Record<symbol, unknown>)[kIsOwner] = true;
 
 function toExit(reason: unknown): GoroutineExit {
   return reason instanceof GoroutineExit ? reason : new GoroutineExit(reason);
