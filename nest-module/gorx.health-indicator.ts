@@ -22,8 +22,9 @@ import { WorkerSupervisor } from './worker.supervisor.js';
 export interface WorkerHealth {
   state: WorkerState;
   /**
-   * True while hung (including a heartbeat check come due but not yet run: a blocked loop delays
-   * it), given up, or still stopping after its stop grace ran out.
+   * True while hung, given up, or still stopping after its stop grace ran out. The verdict on a
+   * hang is the heartbeat check's: a blocked event loop is not a hang (it shows in
+   * `eventLoopDelayMs`, down past `maxEventLoopDelayMs`).
    */
   down: boolean;
   attempt: number;
@@ -123,7 +124,6 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
    * names in `message`, however many workers exist.
    */
   isHealthy<const Key extends string = 'gorx'>(key: Key = 'gorx' as Key): GorxHealthResult<Key> {
-    const now = Date.now();
     const limit = this.supervisor.settings.healthDetailsLimit;
     const up: WorkerHealth[] = [];
     const down: [string, WorkerHealth][] = [];
@@ -133,8 +133,7 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
     for (const w of this.supervisor.runners()) {
       const state = w.state;
       counts[state] = (counts[state] ?? 0) + 1;
-      const overdue = w.overdue(now);
-      const isDown = overdue || state === 'hung' || state === 'gave-up' || w.stopOverdue;
+      const isDown = state === 'hung' || state === 'gave-up' || w.stopOverdue;
       if (isDown) downCount++;
       // Past the limit, only down workers are still detailed (until the limit of those too).
       if (isDown ? down.length >= limit : up.length + down.length >= limit) continue;
@@ -147,11 +146,7 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
         ...(w.lastError !== undefined && { lastError: errorText(w.lastError) }),
       };
       if (isDown) {
-        const why = overdue
-          ? 'heartbeat overdue'
-          : w.stopOverdue && state === 'stopping'
-            ? 'stop overdue'
-            : state;
+        const why = w.stopOverdue && state === 'stopping' ? 'stop overdue' : state;
         down.push([`${w.name} (${why})`, health]);
       } else up.push(health);
       names.set(health, w.name);

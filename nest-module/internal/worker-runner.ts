@@ -158,20 +158,6 @@ export class WorkerRunner {
     }
   }
 
-  /**
-   * True while running with a heartbeat check come due that would find the worker silent for a
-   * full `heartbeatTimeoutMs` (a blocked loop delays the check itself). Same verdict as the check.
-   */
-  overdue(now: number): boolean {
-    const limit = this.options.heartbeatTimeoutMs;
-    if (this.state !== 'running' || limit === 0 || this.timer === undefined) return false;
-    return (
-      now >= this.dueAt &&
-      this.beats === this.checkedBeats &&
-      this.dueAt - this.silentSince >= limit
-    );
-  }
-
   /** The one place where a run starts. */
   private launch(type: 'started' | 'restarted'): void {
     const attempt = ++this.attempt;
