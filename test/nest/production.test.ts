@@ -40,6 +40,7 @@ describe('cleanup errors (defect 1)', () => {
       try {
         await sleep(60_000, { signal: ctx.signal });
       } finally {
+        // eslint-disable-next-line no-unsafe-finally
         if (this.closed) throw new Error('database is closed'); // db.setCursor() in the trial
       }
     }
