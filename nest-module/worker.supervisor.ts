@@ -135,7 +135,8 @@ export class WorkerSupervisor
   async start(name: string, graceMs?: number): Promise<void> {
     this.assertOpen(`start "${name}"`);
     const w = this.runner(name);
-    await this.awaitEnd(w, graceMs, 'not started');
+    // A running worker is left alone; a dying run (stopped or hung) must end first.
+    if (w.state === 'stopping' || w.state === 'hung') await this.awaitEnd(w, graceMs, 'not started');
     this.assertOpen(`start "${name}"`);
     await w.start();
   }

@@ -157,6 +157,20 @@ describe('stop with a grace (defect 2)', () => {
   });
 });
 
+describe('start of a running worker (found by the supervisor property test)', () => {
+  it('start on a running worker resolves at once and leaves the run alone', async () => {
+    useFakeTime();
+    t = await createApp({});
+    t.registry.spawn('busy', async (ctx) => sleep(60_000, { signal: ctx.signal }));
+    let started = false;
+    const start = t.registry.start('busy').then(() => (started = true));
+    await flush();
+    expect(started).toBe(true);
+    await start;
+    expect(t.registry.get('busy')).toMatchObject({ state: 'running', attempt: 1 });
+  });
+});
+
 describe('shutdown errors (defect 4)', () => {
   @Injectable()
   class Reindex {
