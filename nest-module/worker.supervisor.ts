@@ -136,7 +136,8 @@ export class WorkerSupervisor
     this.assertOpen(`start "${name}"`);
     const w = this.runner(name);
     // A running worker is left alone; a dying run (stopped or hung) must end first.
-    if (w.state === 'stopping' || w.state === 'hung') await this.awaitEnd(w, graceMs, 'not started');
+    if (w.state === 'stopping' || w.state === 'hung')
+      await this.awaitEnd(w, graceMs, 'not started');
     this.assertOpen(`start "${name}"`);
     await w.start();
   }

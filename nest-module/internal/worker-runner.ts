@@ -94,7 +94,10 @@ export class WorkerRunner {
     };
     // JSON-ready: an Error serialises to `{}`; non-enumerable so comparisons ignore it.
     Object.defineProperty(status, 'toJSON', {
-      value: () => ({ ...status, lastError: errorJson(status.lastError) }),
+      value: () => ({
+        ...status,
+        lastError: status.lastError === undefined ? undefined : errorJson(status.lastError),
+      }),
     });
     return status;
   }
@@ -130,6 +133,7 @@ export class WorkerRunner {
     } else {
       this.state = 'scheduled';
       this.armTick(Date.now());
+      this.lifecycle(`worker "${this.name}": scheduled ${schedule.describe}`);
       if (schedule.runOnStart) this.launch('started');
     }
     return Promise.resolve();
