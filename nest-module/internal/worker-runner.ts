@@ -204,7 +204,7 @@ export class WorkerRunner {
 
   private armCheck(delay: number): void {
     this.dueAt = Date.now() + delay;
-    this.timer = setTimeout(this.onHeartbeatTimer, delay);
+    this.timer = setTimeout(checkHeartbeat, delay, this);
   }
 
   /**
@@ -216,7 +216,7 @@ export class WorkerRunner {
    * was blocked) judges as of its due time and shifts the worker's allowance by the lateness, so
    * a blocked loop never counts as silence, however often the worker beats.
    */
-  private readonly onHeartbeatTimer = (): void => {
+  onHeartbeatTimer(): void {
     this.timer = undefined;
     if (this.state !== 'running') return;
     const limit = this.options.heartbeatTimeoutMs;
@@ -238,7 +238,7 @@ export class WorkerRunner {
       this.silentSince = now;
       this.armCheck(Math.ceil(limit / 2));
     }
-  };
+  }
 
   private onHung(silentMs: number): void {
     const limit = this.options.heartbeatTimeoutMs;
@@ -372,12 +372,12 @@ export class WorkerRunner {
     const arm = (): void => {
       const delay = Math.max(0, at - Date.now());
       this.tickTimer =
-        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(this.onTick, delay, at);
+        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(tick, delay, this, at);
     };
     arm();
   }
 
-  private readonly onTick = (dueAt: number): void => {
+  onTick(dueAt: number): void {
     this.tickTimer = undefined;
     this.nextRunAt = null;
     if (this.host.closing) return;
@@ -397,7 +397,7 @@ export class WorkerRunner {
       default:
         return;
     }
-  };
+  }
 
   /** A tick while the previous run is still running (or dying). */
   private onOverlap(): void {
@@ -448,6 +448,14 @@ export class WorkerRunner {
     this.nextRunAt = null;
     this.queued = false;
   }
+}
+
+// Timer callbacks take the runner as an argument: no closure per worker.
+function checkHeartbeat(runner: WorkerRunner): void {
+  runner.onHeartbeatTimer();
+}
+function tick(runner: WorkerRunner, dueAt: number): void {
+  runner.onTick(dueAt);
 }
 
 /** The `WorkerContext` of one run. */
