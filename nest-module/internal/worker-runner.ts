@@ -1,7 +1,9 @@
 /**
  * One supervised worker: all its state lives here. A run starts in exactly one place (`launch`)
  * and ends in exactly one place (`onEnd`); what follows a run is decided by the pure
- * `afterRun` (restart-policy.ts), and acted on here.
+ * `afterRun` (restart-policy.ts), and acted on here. What a run's body sees is `RunContext`
+ * (bottom of this file): per-run capabilities (a thread bound to the run, a lease's fence) belong
+ * there; a gate before a run may start (a singleton's lease) belongs in `launch`.
  *
  * Invariants:
  * - at most one run (goroutine) exists at a time; a new run starts only after the previous one
