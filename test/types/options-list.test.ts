@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { chan, go } from 'gorx';
-import { resolveWorkerOptions } from '../../nest-module/worker.options.js';
+import { resolveWorkerOptions } from '../../nest-module/internal/resolve-options.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
 
 const root = new URL('../../', import.meta.url);
@@ -24,7 +24,7 @@ describe('options types under exactOptionalPropertyTypes', () => {
     const exported = new Set(entrySources().flatMap((f) => read(f).match(/\b\w+Options\b/g) ?? []));
     const test = read('test/types/exact-optional/options.ts');
     const listed = new Set(
-      test.match(/^\s+(\w+Options): true satisfies/gm)?.map((l) => l.trim().split(':')[0]),
+      test.match(/^\s+(\w+): true satisfies/gm)?.map((l) => l.trim().split(':')[0]),
     );
     const skipped: string[] = /notChecked = \[([^\]]*)\]/.exec(test)?.[1].match(/\w+/g) ?? [];
     const missing = [...exported].filter((n) => !listed.has(n) && !skipped.includes(n));
@@ -36,7 +36,10 @@ describe('options types under exactOptionalPropertyTypes', () => {
     const given = resolveWorkerOptions(
       'w',
       {
+        heartbeatTimeoutMs: undefined,
         heartbeatTimeout: undefined,
+        schedule: undefined,
+        lifecycleLogLevel: undefined,
         restart: undefined,
         autoStart: undefined,
         backoff: { initialMs: 5, maxMs: 50, factor: undefined, jitter: undefined },

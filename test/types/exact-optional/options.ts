@@ -23,8 +23,11 @@ import type {
   GorxModuleOptions,
   GorxRootOptions,
   MaxRestartsOptions,
+  ScheduleOptions,
+  StopOptions,
   SupersedeOptions,
   SupersedeRunOptions,
+  WorkerOverride,
 } from 'gorx/nest';
 import type { MergeGoOptions, SwitchGoOptions, ToChannelOptions } from 'gorx/rxjs';
 
@@ -59,6 +62,9 @@ export const checked: { [name: string]: true } = {
   GorxFeatureOptions: true satisfies AcceptsUndefined<GorxFeatureOptions>,
   SupersedeOptions: true satisfies AcceptsUndefined<SupersedeOptions<unknown[]>>,
   SupersedeRunOptions: true satisfies AcceptsUndefined<SupersedeRunOptions>,
+  ScheduleOptions: true satisfies AcceptsUndefined<ScheduleOptions>,
+  StopOptions: true satisfies AcceptsUndefined<StopOptions>,
+  WorkerOverride: true satisfies AcceptsUndefined<WorkerOverride>,
 };
 
 /** Types that are not inputs, or are Nest's own (its ConfigurableModuleBuilder async options). */
