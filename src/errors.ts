@@ -24,7 +24,8 @@ export type GorxErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_GOROUTINE_EXIT'
   | 'ERR_SUPERSEDED'
-  | 'ERR_HEARTBEAT_TIMEOUT';
+  | 'ERR_HEARTBEAT_TIMEOUT'
+  | 'ERR_LEASE_LOST';
 
 /**
  * Base class of every error gorx raises for a runtime condition.
