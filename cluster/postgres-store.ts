@@ -35,6 +35,8 @@ export interface PostgresStoreOptions {
 }
 
 const FN = 'postgresStore';
+/** Bound on any one store query (ms); lease operations use their ttl. */
+const QUERY_TIMEOUT_MS = 30_000;
 const OPTION_KEYS = ['pool', 'connectionString', 'schema', 'table', 'pollIntervalMs'] as const;
 
 /**
@@ -169,7 +171,11 @@ class PostgresLeaseStore implements LeaseStore {
     ttlMs: number,
   ): Promise<AcquireResult> {
     const key = leaseKey(scope, name);
-    const r = await this.query(this.sql.tryAcquire, [key, scope, displayName(name), holder, ttlMs]);
+    const r = await this.query(
+      this.sql.tryAcquire,
+      [key, scope, displayName(name), holder, ttlMs],
+      ttlMs,
+    );
     if (r.rows.length === 1) {
       return {
         acquired: true,
@@ -198,7 +204,7 @@ class PostgresLeaseStore implements LeaseStore {
     ttlMs: number,
   ): Promise<AcquireResult> {
     const key = leaseKey(scope, name);
-    const r = await this.query(this.sql.tryStart, [key, holder, fence.toString(), ttlMs]);
+    const r = await this.query(this.sql.tryStart, [key, holder, fence.toString(), ttlMs], ttlMs);
     if (r.rows.length === 1)
       return { acquired: true, fence, details: parseDetails(r.rows[0].details) };
     return this.notAcquired(key, fence);
@@ -222,12 +228,11 @@ class PostgresLeaseStore implements LeaseStore {
     fence: bigint,
     ttlMs: number,
   ): Promise<RenewResult> {
-    const r = await this.query(this.sql.renew, [
-      leaseKey(scope, name),
-      holder,
-      fence.toString(),
+    const r = await this.query(
+      this.sql.renew,
+      [leaseKey(scope, name), holder, fence.toString(), ttlMs],
       ttlMs,
-    ]);
+    );
     return r.rows.length === 1
       ? { held: true, latestFence: BigInt(r.rows[0].latest) }
       : { held: false };
@@ -283,7 +288,11 @@ class PostgresLeaseStore implements LeaseStore {
   }
 
   /** Runs one parameterized statement, creating the table first if this store has not yet. */
-  private async query(text: string, params: unknown[]): Promise<pg.QueryResult> {
+  private async query(
+    text: string,
+    params: unknown[],
+    timeoutMs = QUERY_TIMEOUT_MS,
+  ): Promise<pg.QueryResult> {
     if (this.closed) throw new ClusterError('ERR_LEASE_STORE_CLOSED', 'the lease store is closed');
     try {
       if (this.ready === null) this.ready = this.createTable();
@@ -293,7 +302,13 @@ class PostgresLeaseStore implements LeaseStore {
         this.ready = null; // try again on the next call
         throw e;
       }
-      const r = await this.pool.query(text, params);
+      // A bounded wait: on a network black hole a query would otherwise hang for good (the pool
+      // discards the connection of a timed-out query).
+      const r = await this.pool.query({
+        text,
+        values: params,
+        query_timeout: timeoutMs,
+      } as pg.QueryConfig);
       this.reachable = true;
       return r;
     } catch (e) {
@@ -308,7 +323,9 @@ class PostgresLeaseStore implements LeaseStore {
       // in the catalog): serialize them on a transaction-scoped advisory lock.
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['gorx.cluster.ddl']);
-      for (const ddl of this.sql.ddl) await client.query(ddl);
+      for (const ddl of this.sql.ddl) {
+        await client.query({ text: ddl, query_timeout: QUERY_TIMEOUT_MS } as pg.QueryConfig);
+      }
       await client.query('COMMIT');
       client.release();
     } catch (e) {

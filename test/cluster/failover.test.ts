@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type pg from 'pg';
 import { startPostgres, waitFor, type TestPostgres } from '../helpers/postgres.js';
-import { checkFencedLog, createLogTables, readLog, Replica, requireBuild } from './support.js';
+import {
+  checkFencedLog,
+  createLogTables,
+  PartitionProxy,
+  readLog,
+  Replica,
+  requireBuild,
+} from './support.js';
 
 let db: TestPostgres;
 let log: pg.Pool;
@@ -78,6 +85,33 @@ describe('singleton failover between processes (real Postgres)', () => {
     // for the server-side expiry, then at most the waiter's expiry hint.
     expect(tookMs).toBeLessThan(ttlMs + 1000 + 3000);
     checkFencedLog(await readLog(log, 'kill'), { noOverlap: true });
+  }, 40_000);
+
+  it('network partition between the holder and Postgres: the holder stops acting before anyone else acquires', async () => {
+    const ttlMs = 1000;
+    const proxy = await PartitionProxy.start(db.port);
+    try {
+      const storeUrl = db.url.replace(`:${db.port}/`, `:${proxy.port}/`);
+      const holder = replica('partition-a', { GORX_STORE_URL: storeUrl });
+      await holder.waitMessage('ready', (m) => m.type === 'ready');
+      holder.send({ cmd: 'singletons', names: ['partition'], ttlMs, writeEveryMs: 20 });
+      const first = await waitFor('holder wrote', async () =>
+        (await readLog(log, 'partition')).find((r) => r.kind === 'write'),
+      );
+      const other = replica('partition-b');
+      await other.waitMessage('ready', (m) => m.type === 'ready');
+      other.send({ cmd: 'singletons', names: ['partition'], ttlMs, writeEveryMs: 20 });
+      // The holder's store traffic stops; its fenced writes (direct to Postgres) still go through,
+      // so only its own deadline can stop it before the other replica acquires.
+      proxy.partition();
+      const ended = await holder.waitMessage('run killed', (m) => m.type === 'ended');
+      expect(ended.code).toBe('ERR_LEASE_LOST');
+      await takeover('partition', holder, first.fence);
+      await holder.kill('SIGKILL');
+      checkFencedLog(await readLog(log, 'partition'), { noOverlap: true });
+    } finally {
+      await proxy.close();
+    }
   }, 40_000);
 
   it('SIGSTOP past the ttl, then SIGCONT: the resumed holder kills its run; its late write is rejected', async () => {

@@ -6,6 +6,7 @@
 import { expect } from '@jest/globals';
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { connect, createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -142,5 +143,65 @@ export function checkFencedLog(rows: readonly LogRow[], opts: { noOverlap: boole
       ).toBe('in order');
       if (r.fence > max) max = r.fence;
     }
+  }
+}
+
+/**
+ * A TCP proxy to Postgres that the test can turn into a black hole (a network partition: bytes
+ * stop flowing both ways, connections neither close nor refuse).
+ */
+export class PartitionProxy {
+  private readonly sockets = new Set<Socket>();
+  private blackhole = false;
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static start(targetPort: number): Promise<PartitionProxy> {
+    return new Promise((resolve, reject) => {
+      let proxy: PartitionProxy | undefined;
+      const server = createServer((client) => {
+        const p = proxy!;
+        p.track(client);
+        if (p.blackhole) {
+          client.pause();
+          return;
+        }
+        const upstream = connect(targetPort, '127.0.0.1');
+        p.track(upstream);
+        client.pipe(upstream);
+        upstream.pipe(client);
+      });
+      server.on('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const addr = server.address();
+        proxy = new PartitionProxy(
+          server,
+          typeof addr === 'object' && addr !== null ? addr.port : 0,
+        );
+        resolve(proxy);
+      });
+    });
+  }
+
+  private track(s: Socket): void {
+    this.sockets.add(s);
+    s.on('error', () => s.destroy());
+    s.on('close', () => this.sockets.delete(s));
+  }
+
+  /** Stops all traffic, in both directions, on every current and future connection. */
+  partition(): void {
+    this.blackhole = true;
+    for (const s of this.sockets) {
+      s.unpipe();
+      s.pause();
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
