@@ -18,6 +18,7 @@ import { newHolderId } from './internal/holder.js';
 import { LeaseKeeper } from './internal/lease-keeper.js';
 import {
   checkFunction,
+  checkSignal,
   checkName,
   checkOptions,
   checkStore,
@@ -32,6 +33,11 @@ export interface SupersedeAcrossClusterOptions {
    * replica running the older one is unreachable.
    */
   ttlMs?: number;
+  /**
+   * Aborting it stops the wait (rejects with its reason) or kills the run (with its reason, after
+   * which the lease is released as usual).
+   */
+  signal?: AbortSignal;
 }
 
 const FN = 'supersedeAcrossCluster';
@@ -71,10 +77,13 @@ export async function supersedeAcrossCluster<R>(
   checkStore(FN, store);
   checkName(FN, 'key', key);
   checkFunction(FN, 'fn', fn);
-  checkOptions(FN, options, ['ttlMs'], false);
-  const ttlMs: unknown =
-    (options as SupersedeAcrossClusterOptions | undefined)?.ttlMs ?? DEFAULT_TTL_MS;
+  checkOptions(FN, options, ['ttlMs', 'signal'], false);
+  const o = options as SupersedeAcrossClusterOptions | undefined;
+  const ttlMs: unknown = o?.ttlMs ?? DEFAULT_TTL_MS;
   checkTtl(FN, ttlMs);
+  const signal = o?.signal;
+  checkSignal(FN, signal);
+  signal?.throwIfAborted();
 
   const holder = newHolderId();
   const ticket = await store.takeTicket('supersede', key);
@@ -84,7 +93,7 @@ export async function supersedeAcrossCluster<R>(
     key,
     () => store.tryStart('supersede', key, holder, ticket, ttlMs),
     (fence) => store.release('supersede', key, holder, fence),
-    undefined,
+    signal,
   );
   const lease = new LeaseKeeper(
     store,
@@ -104,7 +113,7 @@ export async function supersedeAcrossCluster<R>(
   // A ticket taken anywhere notifies: check at once instead of at the next renewal.
   const unsubscribe = store.subscribe('supersede', key, () => lease.checkNow());
   try {
-    g = go<R>((c) => fn(clusterContext(c, ticket)), { name: `supersede:${key}` });
+    g = go<R>((c) => fn(clusterContext(c, ticket)), { name: `supersede:${key}`, signal });
     return await g.done;
   } finally {
     unsubscribe();
