@@ -283,8 +283,9 @@ class PostgresLeaseStore implements LeaseStore {
     this.closed = true;
     await this.listener.close();
     await this.ready?.catch(() => {});
-    this.pool.off('error', this.onPoolError);
+    // Ending the pool can still surface errors of its idle connections: keep listening until done.
     if (this.ownsPool) await this.pool.end();
+    this.pool.off('error', this.onPoolError);
   }
 
   /** Runs one parameterized statement, creating the table first if this store has not yet. */

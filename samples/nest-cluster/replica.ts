@@ -90,7 +90,18 @@ class ClusterController {
 class ReplicaModule {}
 
 const app = await NestFactory.create(ReplicaModule, { logger: ['error', 'warn'] });
-app.enableShutdownHooks();
 await app.listen(Number(process.env.PORT), '127.0.0.1');
 process.send?.({ ready: true });
-process.on('SIGTERM', () => void app.close().then(() => store.close()));
+// Shutdown: workers are killed (their leases released for the other replicas), then the store
+// is closed. Ctrl-C reaches every replica too.
+let closing = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    void app
+      .close()
+      .then(() => store.close())
+      .then(() => process.exit(0));
+  });
+}
