@@ -283,9 +283,10 @@ class PostgresLeaseStore implements LeaseStore {
     this.closed = true;
     await this.listener.close();
     await this.ready?.catch(() => {});
-    // Ending the pool can still surface errors of its idle connections: keep listening until done.
+    // Our own pool keeps its listener for good: a connection that is still closing can report an
+    // error after end() resolved (e.g. the server shutting down), which would otherwise crash.
     if (this.ownsPool) await this.pool.end();
-    this.pool.off('error', this.onPoolError);
+    else this.pool.off('error', this.onPoolError);
   }
 
   /** Runs one parameterized statement, creating the table first if this store has not yet. */
