@@ -158,6 +158,17 @@ describe('@BackgroundWorker({ singleton: true })', () => {
 });
 
 describe("@Supersede({ scope: 'cluster' })", () => {
+  it("scope 'cluster' without a cluster store fails the bootstrap with a clear error", async () => {
+    @Injectable()
+    class Lonely {
+      @Supersede({ scope: 'cluster' })
+      async run(): Promise<void> {}
+    }
+    await expect(createApp({ providers: [Lonely] })).rejects.toThrow(
+      /scope 'cluster' needs a lease store/,
+    );
+  });
+
   it("a call on replica b kills a's running call; a's finally runs before b starts", async () => {
     const a = await replica('a', [Reports]);
     const b = await replica('b', [Reports]);
