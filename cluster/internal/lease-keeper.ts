@@ -12,7 +12,7 @@
  * Invariants:
  * - `state` goes held -> lost | released, once; afterwards no timer is armed;
  * - `signal` is aborted exactly when `state` leaves held (reason: a LeaseLostError);
- * - at most one renewal is in flight.
+ * - at most one renewal is in flight; a check asked for meanwhile runs right after it.
  */
 import { LeaseLostError } from '../errors.js';
 import type { LeaseScope, LeaseStore } from '../lease-store.js';
@@ -30,6 +30,8 @@ export class LeaseKeeper {
   private renewTimer: ReturnType<typeof setTimeout> | null = null;
   private deadlineTimer: ReturnType<typeof setTimeout> | null = null;
   private renewing = false;
+  /** A check was asked for while a renewal was in flight (its answer may predate the news). */
+  private recheck = false;
   private releasing: Promise<void> | null = null;
   /** Called when a renewal sees a newer fence (a supersede ticket). */
   onSuperseded: ((latest: bigint) => void) | null = null;
@@ -64,7 +66,11 @@ export class LeaseKeeper {
 
   /** Renews now (e.g. after a notification), unless a renewal is already in flight. */
   checkNow(): void {
-    if (this.state !== 'held' || this.renewing) return;
+    if (this.state !== 'held') return;
+    if (this.renewing) {
+      this.recheck = true;
+      return;
+    }
     this.clearRenew();
     void this.renew();
   }
@@ -121,7 +127,9 @@ export class LeaseKeeper {
     }
     this.deadline = Math.max(this.deadline, sentAt + this.ttlMs * DEADLINE_FRACTION);
     this.armDeadline();
-    this.scheduleRenew(sentAt + this.ttlMs * RENEW_FRACTION - performance.now());
+    const again = this.recheck;
+    this.recheck = false;
+    this.scheduleRenew(again ? 0 : sentAt + this.ttlMs * RENEW_FRACTION - performance.now());
     if (latest > this.fence) this.onSuperseded?.(latest);
   }
 
