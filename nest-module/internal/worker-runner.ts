@@ -1,7 +1,9 @@
 /**
  * One supervised worker: all its state lives here. A run starts in exactly one place (`launch`)
  * and ends in exactly one place (`onEnd`); what follows a run is decided by the pure
- * `afterRun` (restart-policy.ts), and acted on here.
+ * `afterRun` (restart-policy.ts), and acted on here. What a run's body sees is `RunContext`
+ * (bottom of this file): per-run capabilities (a thread bound to the run, a lease's fence) belong
+ * there; a gate before a run may start (a singleton's lease) belongs in `launch`.
  *
  * Invariants:
  * - at most one run (goroutine) exists at a time; a new run starts only after the previous one
@@ -106,7 +108,10 @@ export class WorkerRunner implements SingletonHooks {
     };
     // JSON-ready: an Error serialises to `{}`; non-enumerable so comparisons ignore it.
     Object.defineProperty(status, 'toJSON', {
-      value: () => ({ ...status, lastError: errorJson(status.lastError) }),
+      value: () => ({
+        ...status,
+        lastError: status.lastError === undefined ? undefined : errorJson(status.lastError),
+      }),
     });
     return status;
   }
@@ -142,6 +147,7 @@ export class WorkerRunner implements SingletonHooks {
     } else {
       this.state = 'scheduled';
       this.armTick(Date.now());
+      this.lifecycle(`worker "${this.name}": scheduled ${schedule.describe}`);
       if (schedule.runOnStart) this.launch('started');
     }
     return Promise.resolve();
@@ -254,7 +260,7 @@ export class WorkerRunner implements SingletonHooks {
 
   private armCheck(delay: number): void {
     this.dueAt = Date.now() + delay;
-    this.timer = setTimeout(this.onHeartbeatTimer, delay);
+    this.timer = setTimeout(checkHeartbeat, delay, this);
   }
 
   /**
@@ -266,7 +272,7 @@ export class WorkerRunner implements SingletonHooks {
    * was blocked) judges as of its due time and shifts the worker's allowance by the lateness, so
    * a blocked loop never counts as silence, however often the worker beats.
    */
-  private readonly onHeartbeatTimer = (): void => {
+  onHeartbeatTimer(): void {
     this.timer = undefined;
     if (this.state !== 'running') return;
     const limit = this.options.heartbeatTimeoutMs;
@@ -288,7 +294,7 @@ export class WorkerRunner implements SingletonHooks {
       this.silentSince = now;
       this.armCheck(Math.ceil(limit / 2));
     }
-  };
+  }
 
   private onHung(silentMs: number): void {
     const limit = this.options.heartbeatTimeoutMs;
@@ -422,12 +428,12 @@ export class WorkerRunner implements SingletonHooks {
     const arm = (): void => {
       const delay = Math.max(0, at - Date.now());
       this.tickTimer =
-        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(this.onTick, delay, at);
+        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(tick, delay, this, at);
     };
     arm();
   }
 
-  private readonly onTick = (dueAt: number): void => {
+  onTick(dueAt: number): void {
     this.tickTimer = undefined;
     this.nextRunAt = null;
     if (this.host.closing) return;
@@ -447,7 +453,7 @@ export class WorkerRunner implements SingletonHooks {
       default:
         return;
     }
-  };
+  }
 
   /** A tick while the previous run is still running (or dying). */
   private onOverlap(): void {
@@ -498,6 +504,14 @@ export class WorkerRunner implements SingletonHooks {
     this.nextRunAt = null;
     this.queued = false;
   }
+}
+
+// Timer callbacks take the runner as an argument: no closure per worker.
+function checkHeartbeat(runner: WorkerRunner): void {
+  runner.onHeartbeatTimer();
+}
+function tick(runner: WorkerRunner, dueAt: number): void {
+  runner.onTick(dueAt);
 }
 
 /** The `WorkerContext` of one run. */

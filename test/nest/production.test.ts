@@ -157,6 +157,20 @@ describe('stop with a grace (defect 2)', () => {
   });
 });
 
+describe('start of a running worker (found by the supervisor property test)', () => {
+  it('start on a running worker resolves at once and leaves the run alone', async () => {
+    useFakeTime();
+    t = await createApp({});
+    t.registry.spawn('busy', async (ctx) => sleep(60_000, { signal: ctx.signal }));
+    let started = false;
+    const start = t.registry.start('busy').then(() => (started = true));
+    await flush();
+    expect(started).toBe(true);
+    await start;
+    expect(t.registry.get('busy')).toMatchObject({ state: 'running', attempt: 1 });
+  });
+});
+
 describe('shutdown errors (defect 4)', () => {
   @Injectable()
   class Reindex {
@@ -445,5 +459,18 @@ describe('timer limits (issue 12 item 9)', () => {
       RangeError,
     );
     expect(t.registry.list()).toEqual([]);
+  });
+});
+
+describe('bad grace values', () => {
+  it('stop with an invalid graceMs throws before the worker is touched', async () => {
+    useFakeTime();
+    t = await createApp({});
+    t.registry.spawn('calm', async (ctx) => sleep(60_000, { signal: ctx.signal }));
+    await expect(t.registry.stop('calm', { graceMs: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(t.registry.remove('calm', { graceMs: 2 ** 31 })).rejects.toBeInstanceOf(
+      RangeError,
+    );
+    expect(t.registry.get('calm')).toMatchObject({ state: 'running', attempt: 1 });
   });
 });
