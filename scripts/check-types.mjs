@@ -90,7 +90,7 @@ try {
     '--strip-components=1',
   ]);
   // The peers and @types, as a user's install would have them.
-  for (const dep of ['rxjs', '@nestjs', 'reflect-metadata', '@types', 'tslib']) {
+  for (const dep of ['rxjs', '@nestjs', 'reflect-metadata', '@types', 'tslib', 'pg', 'croner']) {
     try {
       symlinkSync(join(root, 'node_modules', dep), join(modules, dep), 'dir');
     } catch {

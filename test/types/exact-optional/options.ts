@@ -17,8 +17,14 @@ import type {
 } from 'gorx';
 import type { FromAsyncIterableOptions } from 'gorx/async-iterable';
 import type {
+  LeaseOptions,
+  PostgresStoreOptions,
+  SupersedeAcrossClusterOptions,
+} from 'gorx/cluster';
+import type {
   BackgroundWorkerOptions,
   BackoffOptions,
+  GorxClusterOptions,
   GorxFeatureOptions,
   GorxModuleOptions,
   GorxRootOptions,
@@ -65,6 +71,10 @@ export const checked: { [name: string]: true } = {
   ScheduleOptions: true satisfies AcceptsUndefined<ScheduleOptions>,
   StopOptions: true satisfies AcceptsUndefined<StopOptions>,
   WorkerOverride: true satisfies AcceptsUndefined<WorkerOverride>,
+  GorxClusterOptions: true satisfies AcceptsUndefined<GorxClusterOptions>,
+  LeaseOptions: true satisfies AcceptsUndefined<LeaseOptions>,
+  PostgresStoreOptions: true satisfies AcceptsUndefined<PostgresStoreOptions>,
+  SupersedeAcrossClusterOptions: true satisfies AcceptsUndefined<SupersedeAcrossClusterOptions>,
 };
 
 /** Types that are not inputs, or are Nest's own (its ConfigurableModuleBuilder async options). */

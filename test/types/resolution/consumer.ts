@@ -3,6 +3,7 @@
 // with TypeScript 5.0, 5.4, 5.9 and 6.x. Not part of the repo's own type-check.
 import { chan, recv, select, type Chan, type SignalOptions } from 'gorx';
 import { fromAsyncIterable } from 'gorx/async-iterable';
+import { LeaseLostError, type LeaseStore } from 'gorx/cluster';
 import { GorxModule, type WorkerContext } from 'gorx/nest';
 import { fromChannel, switchGo } from 'gorx/rxjs';
 
@@ -16,3 +17,5 @@ export const fromIterable = fromAsyncIterable([1, 2, 3]);
 export const module = GorxModule.forRoot({ shutdownGraceMs: 1_000 });
 export const operator = switchGo((n: number) => Promise.resolve(String(n)));
 export type Context = WorkerContext;
+export type Store = LeaseStore;
+export const leaseLost = LeaseLostError;
