@@ -5,7 +5,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { ClusterError } from './errors.js';
 import type {
   AcquireResult,
@@ -135,7 +136,7 @@ class PostgresLeaseStore implements LeaseStore {
     this.ownsPool = pool === undefined;
     this.pool =
       pool ??
-      new pg.Pool({
+      new (loadPg().Pool)({
         connectionString,
         max: 4,
         connectionTimeoutMillis: 5_000,
@@ -359,6 +360,14 @@ function parseDetails(text: string | null): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `pg` is an optional peer: loaded when a store makes its own pool, so importing gorx/cluster (as
+ * gorx/nest does) works in an app that has no `pg` installed.
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
 }
 
 function collectSecrets(connectionString: string | undefined, pool: pg.Pool): string[] {
