@@ -1,0 +1,417 @@
+/**
+ * The worker-thread half of a run's channel bridge: the bridged channels the thread module
+ * receives, and the table of their operations waiting for the main thread.
+ *
+ * Invariants:
+ * - every operation in `ops` has been posted (or is in the outbox) and is answered exactly once
+ *   by the main side: a result, or the answer to its CANCEL;
+ * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
+ *   handed over once its operation was cancelled (the main side then puts it back);
+ * - `credit[id]` is how many sends on channel `id` the main side has promised room for.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import {
+  ChannelClosedError,
+  type Chan,
+  type OpOptions,
+  type SelectResult,
+  type TryRecvResult,
+} from 'gorx';
+import { decodeError, encodeError, type Encoded } from './error-codec.js';
+import * as P from './protocol.js';
+
+/** Options of a bridged send: `transfer` moves ArrayBuffers and MessagePorts instead of copying. */
+export interface BridgedSendOptions extends OpOptions {
+  transfer?: readonly Transferable[];
+}
+
+interface PendingOp {
+  readonly kind: number;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  /** Set once a CANCEL was posted: the answer to it settles the operation. */
+  cancelling: boolean;
+  /** What a cancelled select settles with when withdrawn (a promise case that won), else a rejection. */
+  onWithdrawn: (() => void) | null;
+  /** A result that arrived while cancelling (used if the main side says it was not withdrawn). */
+  late: (() => void) | null;
+  /** For selects: the kinds of the cases (0 recv, 1 send, -1 other). */
+  caseKinds: number[] | null;
+  cleanup: (() => void) | null;
+}
+
+type Transferable = ArrayBuffer | MessagePort;
+
+export class ThreadBridge {
+  private readonly ops = new Map<number, PendingOp>();
+  private nextSeq = 1;
+  private out: P.Op[] = [];
+  private transfer: Transferable[] = [];
+  private flushing = false;
+  private acks: number[] | null = null;
+  ended = false;
+  onKill: ((reason: unknown) => void) | null = null;
+  readonly credit: number[] = [];
+  readonly closedSeen: boolean[] = [];
+
+  constructor(
+    private readonly port: MessagePort,
+    private readonly syncPort: MessagePort,
+    readonly shared: Int32Array,
+  ) {
+    port.on('message', (ops: P.Op[]) => this.receive(ops));
+  }
+
+  channel<T>(d: P.ChannelDescriptor): BridgedChan<T> {
+    const id = d[P.CHANNEL_KEY];
+    this.credit[id] = d.credit;
+    this.closedSeen[id] = false;
+    return new BridgedChan<T>(this, id, d.capacity, d.name);
+  }
+
+  post(op: P.Op, transfer?: readonly Transferable[]): void {
+    this.out.push(op);
+    if (transfer !== undefined) for (const t of transfer) this.transfer.push(t);
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  readonly flush = (): void => {
+    this.flushing = false;
+    if (this.acks !== null) {
+      // Acks go first: the main side must know what the code saw before it reads a DONE.
+      this.out.unshift(this.acks);
+      this.acks = null;
+    }
+    if (this.out.length === 0) return;
+    const batch = this.out;
+    const transfer = this.transfer;
+    this.out = [];
+    this.transfer = [];
+    this.port.postMessage(batch, transfer);
+  };
+
+  private ack(seq: number): void {
+    if (this.acks === null) {
+      this.acks = [P.ACK];
+      if (!this.flushing) {
+        this.flushing = true;
+        queueMicrotask(this.flush);
+      }
+    }
+    this.acks.push(seq);
+  }
+
+  /** Starts an operation that waits for the main side. */
+  op<R>(
+    kind: number,
+    build: (seq: number) => P.Op,
+    opts: BridgedSendOptions | undefined,
+    caseKinds: number[] | null = null,
+  ): { seq: number; promise: Promise<R>; resolve(v: unknown): void; reject(e: unknown): void } {
+    const seq = this.nextSeq++;
+    const signal = opts?.signal;
+    let rec!: PendingOp;
+    const promise = new Promise<R>((resolve, reject) => {
+      rec = {
+        kind,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        cancelling: false,
+        onWithdrawn: null,
+        late: null,
+        caseKinds,
+        cleanup: null,
+      };
+    });
+    const out = { seq, promise, resolve: rec.resolve, reject: rec.reject };
+    if (this.ended) {
+      rec.reject(endedError());
+      return out;
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        rec.reject(signal.reason);
+        return out;
+      }
+      const onAbort = (): void => this.cancel(seq, signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      rec.cleanup = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.ops.set(seq, rec);
+    this.post(build(seq), opts?.transfer);
+    return out;
+  }
+
+  /**
+   * Withdraws `seq`. A receive rejects at once (a value already taken for it is put back by the
+   * main side); a send or select waits for the main side's answer, since what it offered may
+   * already have been taken.
+   */
+  cancel(seq: number, reason: unknown, onWithdrawn: (() => void) | null = null): void {
+    const rec = this.ops.get(seq);
+    if (rec === undefined || rec.cancelling) return;
+    rec.cancelling = true;
+    rec.onWithdrawn = onWithdrawn ?? (() => rec.reject(reason));
+    this.post([P.CANCEL, seq]);
+    if (rec.kind === P.RECV) {
+      // Keep the entry until the answer so a late result is recognised and dropped.
+      rec.onWithdrawn();
+      rec.onWithdrawn = () => {};
+    }
+  }
+
+  /** A kill of the run: every operation still waiting is withdrawn with the exit. */
+  cancelAll(reason: unknown): void {
+    for (const seq of [...this.ops.keys()]) this.cancel(seq, reason);
+  }
+
+  private settle(seq: number, fn: (rec: PendingOp) => void): void {
+    const rec = this.ops.get(seq);
+    if (rec === undefined) return;
+    if (rec.cancelling) {
+      rec.late = () => fn(rec);
+      return;
+    }
+    this.ops.delete(seq);
+    rec.cleanup?.();
+    fn(rec);
+  }
+
+  private receive(ops: P.Op[]): void {
+    for (const op of ops) {
+      switch (op[0]) {
+        case P.RECV: {
+          const seq = op[1] as number;
+          const ok = op[2] as boolean;
+          this.settle(seq, (rec) => {
+            if (ok) {
+              this.ack(seq);
+              rec.resolve(rec.caseKinds === ITERATE ? { value: op[3], done: false } : op[3]);
+            } else if (op[3] === undefined && rec.caseKinds === ITERATE) {
+              rec.resolve({ value: undefined, done: true });
+            } else {
+              rec.reject(op[3] === undefined ? closedRecv() : decodeError(op[3] as Encoded));
+            }
+          });
+          break;
+        }
+        case P.SEND: {
+          const seq = op[1] as number;
+          this.settle(seq, (rec) => {
+            if (op[2] as boolean) {
+              this.addCredit(rec, op[3] as number);
+              rec.resolve(undefined);
+            } else rec.reject(decodeError(op[4] as Encoded));
+          });
+          break;
+        }
+        case P.SELECT: {
+          const seq = op[1] as number;
+          const index = op[2] as number;
+          const ok = op[4] as boolean;
+          this.settle(seq, (rec) => {
+            if (rec.caseKinds![index] === 0 && ok) this.ack(seq);
+            rec.resolve({ index, value: op[3], ok });
+          });
+          break;
+        }
+        case P.SELECT_ERROR:
+          this.settle(op[1] as number, (rec) => rec.reject(decodeError(op[2] as Encoded)));
+          break;
+        case P.CANCEL: {
+          const seq = op[1] as number;
+          const rec = this.ops.get(seq);
+          if (rec === undefined) break;
+          this.ops.delete(seq);
+          rec.cleanup?.();
+          // A receive was settled when it was cancelled; its late value (if any) was put back.
+          if (rec.kind === P.RECV) break;
+          // Not withdrawn: the send (or a send case) had already been taken, so it happened.
+          if (!(op[2] as boolean) && rec.late !== null) rec.late();
+          else rec.onWithdrawn?.();
+          break;
+        }
+        case P.CLOSED:
+          this.closedSeen[op[1] as number] = true;
+          this.credit[op[1] as number] = 0;
+          break;
+        case P.KILL:
+          this.onKill?.(decodeError(op[1] as Encoded));
+          break;
+      }
+    }
+  }
+
+  /** Send credit comes back with a send's answer; the channel id is kept on the record. */
+  private addCredit(rec: PendingOp, n: number): void {
+    const id = (rec as PendingOp & { id?: number }).id;
+    if (id !== undefined && n > 0) this.credit[id] = this.credit[id]! + n;
+  }
+
+  setOpChannel(seq: number, id: number): void {
+    const rec = this.ops.get(seq);
+    if (rec !== undefined) (rec as PendingOp & { id?: number }).id = id;
+  }
+
+  /** A synchronous request: flushes the outbox, then blocks until the main side answers. */
+  sync(kind: number, id: number, value: unknown, transfer?: readonly Transferable[]): unknown[] {
+    if (this.ended) throw endedError();
+    const seq = this.nextSeq++;
+    this.post([P.SYNC, kind, seq, id, value], transfer);
+    this.flush();
+    while (Atomics.load(this.shared, P.SYNC_FLAG) === 0) {
+      Atomics.wait(this.shared, P.SYNC_FLAG, 0);
+    }
+    Atomics.store(this.shared, P.SYNC_FLAG, 0);
+    const reply = receiveMessageOnPort(this.syncPort)!.message as unknown[];
+    if (reply[0] !== true) throw decodeError(reply[1] as Encoded);
+    if (kind === P.SYNC_TRY_RECV && reply[1] === true) this.ack(seq);
+    return reply;
+  }
+
+  /** The run ended: pending operations (abandoned by the code) fail; no more messages. */
+  end(): void {
+    this.flush();
+    this.ended = true;
+    const e = endedError();
+    for (const rec of this.ops.values()) {
+      rec.cleanup?.();
+      if (!rec.cancelling) rec.reject(e);
+    }
+    this.ops.clear();
+    this.port.close();
+    this.syncPort.close();
+  }
+}
+
+/** caseKinds marker of a receive made by `for await`: closed ends the iteration. */
+export const ITERATE: number[] = [];
+
+function closedRecv(): Error {
+  return new ChannelClosedError('receive from closed channel');
+}
+
+function endedError(): Error {
+  return new ChannelClosedError('bridged channel of a thread run that has ended');
+}
+
+function signalOf(opts: OpOptions | undefined): AbortSignal | undefined {
+  return opts?.signal;
+}
+
+/**
+ * A channel of the main thread as seen from a worker thread. Every operation acts on the original
+ * channel, with its semantics; `trySend`, `tryRecv`, `close`, `length` and `closed` wait for a
+ * round trip to the main thread (the worker thread blocks on shared memory meanwhile).
+ */
+export class BridgedChan<T> implements Chan<T> {
+  constructor(
+    readonly bridge: ThreadBridge,
+    readonly id: number,
+    readonly capacity: number,
+    readonly name: string | undefined,
+  ) {}
+
+  get length(): number {
+    return this.bridge.sync(P.SYNC_INFO, this.id, undefined)[1] as number;
+  }
+
+  get closed(): boolean {
+    return this.bridge.sync(P.SYNC_INFO, this.id, undefined)[2] as boolean;
+  }
+
+  send(value: T, opts?: BridgedSendOptions): Promise<void> {
+    const b = this.bridge;
+    const signal = signalOf(opts);
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    if (b.credit[this.id]! > 0 && !b.ended) {
+      b.credit[this.id]!--;
+      b.post([P.SEND_CREDIT, this.id, value], opts?.transfer);
+      return Promise.resolve();
+    }
+    const { seq, promise } = b.op<void>(P.SEND, (s) => [P.SEND, s, this.id, value], opts);
+    b.setOpChannel(seq, this.id);
+    return promise;
+  }
+
+  recv(opts?: OpOptions): Promise<T> {
+    return this.bridge.op<T>(P.RECV, (s) => [P.RECV, s, this.id], opts).promise;
+  }
+
+  trySend(value: T): boolean {
+    const b = this.bridge;
+    if (b.credit[this.id]! > 0 && !b.ended) {
+      b.credit[this.id]!--;
+      b.post([P.SEND_CREDIT, this.id, value]);
+      return true;
+    }
+    const r = b.sync(P.SYNC_TRY_SEND, this.id, value);
+    if ((r[2] as number) > 0) b.credit[this.id] = b.credit[this.id]! + (r[2] as number);
+    return r[1] as boolean;
+  }
+
+  tryRecv(): TryRecvResult<T> {
+    const r = this.bridge.sync(P.SYNC_TRY_RECV, this.id, undefined);
+    return r[1] === true ? { ok: true, value: r[2] as T } : { ok: false, closed: r[2] as boolean };
+  }
+
+  close(error?: Error): void {
+    this.bridge.sync(P.SYNC_CLOSE, this.id, error === undefined ? undefined : encodeError(error));
+  }
+
+  recvCallback(
+    callback: (value: T | undefined, ok: boolean, error: Error | undefined) => boolean | void,
+    options?: { repeat?: boolean },
+  ): () => boolean {
+    // Not synchronous at the moment of hand-off across threads: built on recv.
+    const ac = new AbortController();
+    let pending = true;
+    const loop = (): void => {
+      this.recv({ signal: ac.signal }).then(
+        (v) => {
+          if (callback(v, true, undefined) === true && options?.repeat === true) loop();
+          else pending = false;
+        },
+        (e: unknown) => {
+          if (ac.signal.aborted) return;
+          pending = false;
+          if (e instanceof ChannelClosedError) callback(undefined, false, undefined);
+          else callback(undefined, false, e as Error);
+        },
+      );
+    };
+    loop();
+    return () => {
+      if (!pending) return false;
+      pending = false;
+      ac.abort();
+      return true;
+    };
+  }
+
+  /** `for await` receives until the channel is closed and drained. */
+  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
+    return this.iterate(undefined);
+  }
+
+  /** `for await` whose pending receive is withdrawn when `opts.signal` aborts. */
+  iterate(opts: OpOptions | undefined): AsyncIterableIterator<T> {
+    const step = (): Promise<IteratorResult<T>> =>
+      this.bridge.op<IteratorResult<T>>(P.RECV, (s) => [P.RECV, s, this.id], opts, ITERATE).promise;
+    const it: AsyncIterableIterator<T> = {
+      next: step,
+      return: (value?: unknown) => Promise.resolve({ value: value as T, done: true }),
+      [Symbol.asyncIterator]: () => it,
+    };
+    return it;
+  }
+
+  toString(): string {
+    return `BridgedChan(${this.name ?? `#${this.id}`})`;
+  }
+}
+
+export type { SelectResult };
