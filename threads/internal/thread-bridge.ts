@@ -342,12 +342,9 @@ export class BridgedChan<T> implements Chan<T> {
   }
 
   trySend(value: T): boolean {
+    // Never on credit: another producer may have filled the slots the credit counts on, and a
+    // trySend must report the channel's state exactly.
     const b = this.bridge;
-    if (b.credit[this.id]! > 0 && !b.ended) {
-      b.credit[this.id]!--;
-      b.post([P.SEND_CREDIT, this.id, value]);
-      return true;
-    }
     const r = b.sync(P.SYNC_TRY_SEND, this.id, value);
     if ((r[2] as number) > 0) b.credit[this.id] = b.credit[this.id]! + (r[2] as number);
     return r[1] as boolean;
