@@ -238,9 +238,14 @@ export class ThreadBridge {
           this.closedSeen[op[1] as number] = true;
           this.credit[op[1] as number] = 0;
           break;
-        case P.KILL:
-          this.onKill?.(decodeError(op[1] as Encoded));
+        case P.KILL: {
+          // After the microtasks of this batch: a value delivered in the same batch reaches the
+          // code (a generator resumes from its yield) before the kill stops it; it was already
+          // acknowledged, so it must be seen.
+          const reason = decodeError(op[1] as Encoded);
+          setImmediate(() => this.onKill?.(reason));
           break;
+        }
       }
     }
   }
