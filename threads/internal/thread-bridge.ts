@@ -235,8 +235,7 @@ export class ThreadBridge {
           break;
         }
         case P.CLOSED:
-          this.closedSeen[op[1] as number] = true;
-          this.credit[op[1] as number] = 0;
+          this.sawClosed(op[1] as number);
           break;
         case P.KILL: {
           // After the microtasks of this batch: a value delivered in the same batch reaches the
@@ -254,6 +253,12 @@ export class ThreadBridge {
   private addCredit(rec: PendingOp, n: number): void {
     const id = (rec as PendingOp & { id?: number }).id;
     if (id !== undefined && n > 0) this.credit[id] = this.credit[id]! + n;
+  }
+
+  /** The channel is closed: sends stop using credit (they ask the main side, and reject). */
+  sawClosed(id: number): void {
+    this.closedSeen[id] = true;
+    this.credit[id] = 0;
   }
 
   setOpChannel(seq: number, id: number): void {
@@ -325,14 +330,16 @@ export class BridgedChan<T> implements Chan<T> {
   }
 
   get closed(): boolean {
-    return this.bridge.sync(P.SYNC_INFO, this.id, undefined)[2] as boolean;
+    const closed = this.bridge.sync(P.SYNC_INFO, this.id, undefined)[2] as boolean;
+    if (closed) this.bridge.sawClosed(this.id);
+    return closed;
   }
 
   send(value: T, opts?: BridgedSendOptions): Promise<void> {
     const b = this.bridge;
     const signal = signalOf(opts);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (b.credit[this.id]! > 0 && !b.ended) {
+    if (b.credit[this.id]! > 0 && !b.ended && !b.closedSeen[this.id]) {
       b.credit[this.id]!--;
       b.post([P.SEND_CREDIT, this.id, value], opts?.transfer);
       return Promise.resolve();
@@ -362,6 +369,7 @@ export class BridgedChan<T> implements Chan<T> {
 
   close(error?: Error): void {
     this.bridge.sync(P.SYNC_CLOSE, this.id, error === undefined ? undefined : encodeError(error));
+    this.bridge.sawClosed(this.id);
   }
 
   recvCallback(
