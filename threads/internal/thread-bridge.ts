@@ -42,6 +42,7 @@ interface PendingOp {
 
 type Transferable = ArrayBuffer | MessagePort;
 
+
 export class ThreadBridge {
   private readonly ops = new Map<number, PendingOp>();
   private nextSeq = 1;
