@@ -94,16 +94,28 @@ export class ThreadBridge {
     this.port.postMessage(batch, transfer);
   };
 
+  /**
+   * Acknowledges a value handed to the code. Acks ride on the next batch the thread posts anyway
+   * (a reply, the next receive) and otherwise go at the end of the thread's event-loop turn: a
+   * message per received value would double the messages of a receive loop. The window this
+   * leaves: a value seen less than one turn before a terminate is put back too (at-least-once).
+   */
   private ack(seq: number): void {
     if (this.acks === null) {
       this.acks = [P.ACK];
-      if (!this.flushing) {
-        this.flushing = true;
-        queueMicrotask(this.flush);
+      if (!this.ackScheduled) {
+        this.ackScheduled = true;
+        setImmediate(this.flushAcks);
       }
     }
     this.acks.push(seq);
   }
+
+  private ackScheduled = false;
+  private readonly flushAcks = (): void => {
+    this.ackScheduled = false;
+    if (!this.ended && this.acks !== null) this.flush();
+  };
 
   /** Starts an operation that waits for the main side. */
   op<R>(
