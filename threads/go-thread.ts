@@ -4,7 +4,7 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { ResourceLimits } from 'node:worker_threads';
-import type { Goroutine } from 'gorx';
+import type { GoContext, Goroutine } from 'gorx';
 import { ThreadHandle } from './internal/thread-handle.js';
 import {
   ThreadGoroutineHandle,
@@ -21,6 +21,11 @@ export interface ThreadOptions {
   name?: string;
   /** Aborting it kills the goroutine (as `kill(signal.reason)`). */
   signal?: AbortSignal;
+  /**
+   * Start it as a child of this goroutine (`ctx`): it is killed first when the parent is killed
+   * or ends, and the parent's `done` waits until it has ended (also through a terminate).
+   */
+  parent?: GoContext;
   /**
    * How long a kill waits for the goroutine to end cooperatively before the thread is terminated
    * (default 1000; 0 terminates at once; `Infinity` never terminates).

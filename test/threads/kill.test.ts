@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { chan, GoroutineExit } from 'gorx';
+import { chan, go, GoroutineExit } from 'gorx';
 import { goThread, ThreadExitError } from 'gorx/threads';
 import { BASIC, expectNoThreadLeft, rejection } from './support.js';
 
@@ -103,5 +103,20 @@ describe('crashes give ThreadExitError', () => {
     expect(e).toBeInstanceOf(ThreadExitError);
     expect(e.message).toContain('out of memory');
     expect(g.killMode).toBeNull();
+  });
+});
+
+describe('a thread goroutine with a parent', () => {
+  it('is killed with its parent, and the parent ends only after the thread has ended', async () => {
+    const started = chan<string>(1);
+    let child: ReturnType<typeof goThread> | undefined;
+    const parent = go(async (ctx) => {
+      child = goThread(BASIC, 'spin', [started], { parent: ctx, killGraceMs: 20 });
+      await child.done;
+    });
+    await started.recv();
+    await parent.kill();
+    expect(child!.killMode).toBe('terminated');
+    expect(child!.state).toBe('killed');
   });
 });

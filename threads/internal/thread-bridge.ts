@@ -42,7 +42,6 @@ interface PendingOp {
 
 type Transferable = ArrayBuffer | MessagePort;
 
-
 export class ThreadBridge {
   private readonly ops = new Map<number, PendingOp>();
   private nextSeq = 1;

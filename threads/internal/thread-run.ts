@@ -34,6 +34,7 @@ export interface RunSpec {
   readonly args: readonly unknown[];
   readonly name: string | undefined;
   readonly signal: AbortSignal | undefined;
+  readonly parent: GoContext | undefined;
   readonly killGraceMs: number;
   readonly transfer: readonly (ArrayBuffer | MessagePort)[];
 }
@@ -50,7 +51,11 @@ export class ThreadRun<R> {
     private readonly spec: RunSpec,
     private readonly source: ThreadSource,
   ) {
-    this.g = go<R>((ctx) => this.body(ctx), { name: spec.name, signal: spec.signal });
+    // With a parent, the main-side goroutine is its child: killed first when the parent is
+    // killed or ends, and the parent's `done` waits for it (cooperative or terminated).
+    const opts = { name: spec.name, signal: spec.signal };
+    const body = (ctx: GoContext): Promise<R> => this.body(ctx);
+    this.g = spec.parent !== undefined ? spec.parent.go<R>(body, opts) : go<R>(body, opts);
   }
 
   get heartbeats(): number {

@@ -2,6 +2,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { GoContext } from 'gorx';
 import type { RunSpec } from './thread-run.js';
 
 interface Opts {
@@ -9,6 +10,7 @@ interface Opts {
   signal?: unknown;
   killGraceMs?: unknown;
   transfer?: unknown;
+  parent?: unknown;
 }
 
 export function moduleUrl(fn: string, module: unknown): string {
@@ -50,6 +52,12 @@ export function validateRun(
   if (typeof grace !== 'number' || Number.isNaN(grace) || grace < 0) {
     throw new RangeError(`${fn}: options.killGraceMs must be a number >= 0 (or Infinity)`);
   }
+  if (
+    o.parent !== undefined &&
+    (o.parent === null || typeof (o.parent as { go?: unknown }).go !== 'function')
+  ) {
+    throw new TypeError(`${fn}: options.parent must be a goroutine context (ctx)`);
+  }
   if (o.transfer !== undefined && !Array.isArray(o.transfer)) {
     throw new TypeError(`${fn}: options.transfer must be an array`);
   }
@@ -59,6 +67,7 @@ export function validateRun(
     args,
     name: o.name as string | undefined,
     signal: o.signal as AbortSignal | undefined,
+    parent: o.parent as GoContext | undefined,
     killGraceMs: grace,
     transfer: (o.transfer as (ArrayBuffer | MessagePort)[] | undefined) ?? [],
   };
