@@ -5,7 +5,7 @@
  * at a time and is reused by pools.
  * @module
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, type MessagePort } from 'node:worker_threads';
 import { go, type GoContext } from 'gorx';
 import { isDescriptor, mapArgs } from './internal/args.js';
 import { encodeError } from './internal/error-codec.js';
@@ -14,13 +14,36 @@ import { ThreadBridge } from './internal/thread-bridge.js';
 
 if (parentPort === null) throw new Error('gorx/threads: worker.js must run in a worker thread');
 
-parentPort.on('message', (m: P.RunMessage) => {
-  if (m?.type === 'run') void run(m);
+let port: MessagePort;
+let syncPort: MessagePort;
+let shared: Int32Array;
+/** The current run's bridge (a thread runs one goroutine at a time). */
+let current: ThreadBridge | null = null;
+/** Thread modules by URL: a pooled thread imports each once. */
+const modules = new Map<string, Record<string, unknown>>();
+
+parentPort.once('message', (m: P.InitMessage) => {
+  port = m.port;
+  syncPort = m.syncPort;
+  shared = new Int32Array(m.shared);
+  port.on('message', (batch: unknown[] | P.RunMessage) => {
+    if (Array.isArray(batch)) current?.receive(batch);
+    else if (batch?.type === 'run') void run(batch);
+  });
 });
 
+async function load(url: string): Promise<Record<string, unknown>> {
+  let mod = modules.get(url);
+  if (mod === undefined) {
+    mod = (await import(url)) as Record<string, unknown>;
+    modules.set(url, mod);
+  }
+  return mod;
+}
+
 async function run(m: P.RunMessage): Promise<void> {
-  const shared = new Int32Array(m.shared);
-  const bridge = new ThreadBridge(m.port, m.syncPort, shared);
+  const bridge = new ThreadBridge(m.runId, port, syncPort, shared);
+  current = bridge;
   let flushDetails: () => void = () => {};
   const finish = (outcome: number, value: unknown): void => {
     flushDetails();
@@ -33,6 +56,7 @@ async function run(m: P.RunMessage): Promise<void> {
       bridge.flush();
     }
     bridge.end();
+    if (current === bridge) current = null;
   };
   let killedBeforeStart: unknown = undefined;
   let killed = false;
@@ -42,8 +66,7 @@ async function run(m: P.RunMessage): Promise<void> {
   };
   let fn: unknown;
   try {
-    const mod = (await import(m.module)) as Record<string, unknown>;
-    fn = mod[m.exportName];
+    fn = (await load(m.module))[m.exportName];
   } catch (e) {
     finish(P.LOAD_FAILED, encodeError(e));
     return;

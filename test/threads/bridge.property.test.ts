@@ -5,11 +5,14 @@
  * FIFO order, the capacity bound, close that drains, `closed` reported after the drain, a second
  * close refused.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import { chan, recv, trySelect, type Chan } from 'gorx';
 import { ThreadPool } from 'gorx/threads';
 import { BASIC, expectNoThreadLeft } from './support.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
 
 type OpName = 'trySend' | 'send' | 'tryRecv' | 'recv' | 'close' | 'length' | 'trySelect';
 interface Cmd {

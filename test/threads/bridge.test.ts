@@ -1,7 +1,10 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { chan, go, type Chan } from 'gorx';
 import { goThread, ThreadExitError, ThreadPool } from 'gorx/threads';
 import { BASIC, expectNoThreadLeft, rejection } from './support.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
 
 afterEach(() => expectNoThreadLeft());
 

@@ -1,8 +1,11 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { chan, ChannelClosedError, GoroutineExit, TimeoutError } from 'gorx';
 import { goThread, ThreadExitError } from 'gorx/threads';
 import { liveThreads } from '../../threads/internal/thread-handle.js';
 import { BASIC, expectNoThreadLeft, rejection } from './support.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
 
 afterEach(() => expectNoThreadLeft());
 

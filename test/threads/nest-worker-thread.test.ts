@@ -1,7 +1,7 @@
 // WorkerContext.thread: a worker run's CPU work on a thread, with real threads and real timers
 // (no sleeps: every wait is for a lifecycle event or a channel value).
 import 'reflect-metadata';
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
 import { chan } from 'gorx';
 import { BackgroundWorker, type WorkerContext, type WorkerEvent } from 'gorx/nest';
@@ -9,6 +9,9 @@ import type { ThreadGoroutine } from 'gorx/threads';
 import { filter, firstValueFrom, Subject } from 'rxjs';
 import { createApp, type TestApp } from '../nest/nest-helpers.js';
 import { BASIC, expectNoThreadLeft } from './support.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
 
 const started = chan<string>(1);
 const jobs: ThreadGoroutine<unknown>[] = [];

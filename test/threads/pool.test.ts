@@ -1,9 +1,12 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { chan, GoroutineExit } from 'gorx';
 import { PoolClosedError, ThreadPool, type ThreadGoroutine } from 'gorx/threads';
 import { cpuQuota, defaultThreadCount } from '../../threads/internal/cpu-quota.js';
 import { liveThreads } from '../../threads/internal/thread-handle.js';
 import { BASIC, expectNoThreadLeft, rejection } from './support.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
 
 afterEach(() => expectNoThreadLeft());
 

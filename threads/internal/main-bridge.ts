@@ -35,19 +35,23 @@ export class MainBridge {
   private readonly inTransit = new Map<number, Taken>();
   private readonly parked = new Map<number, () => boolean>();
   private out: P.Op[] = [];
+  private outCount = 0;
   private flushing = false;
   private ended = false;
   /** Latest details given to ctx.heartbeat(details) in the thread. */
   onHeartbeatDetails: ((details: unknown) => void) | null = null;
   onDone: ((outcome: number, value: unknown) => void) | null = null;
 
+  /**
+   * The ports and shared memory belong to the thread and serve its runs one after the other;
+   * every batch starts with the run's id, so a late message of an earlier run is ignored.
+   */
   constructor(
+    readonly runId: number,
     private readonly port: MessagePort,
     private readonly syncPort: MessagePort,
     private readonly shared: Int32Array,
-  ) {
-    port.on('message', (ops: P.Op[]) => this.receive(ops));
-  }
+  ) {}
 
   /** Replaces channels in `args` by descriptors (and registers them). */
   encodeArgs(args: readonly unknown[]): unknown[] {
@@ -82,6 +86,7 @@ export class MainBridge {
 
   private push(op: P.Op): void {
     if (this.ended) return;
+    if (this.outCount++ === 0) this.out.push(this.runId as unknown as P.Op);
     this.out.push(op);
     if (!this.flushing) {
       this.flushing = true;
@@ -91,14 +96,18 @@ export class MainBridge {
 
   private readonly flush = (): void => {
     this.flushing = false;
-    if (this.out.length === 0 || this.ended) return;
+    if (this.outCount === 0 || this.ended) return;
     const batch = this.out;
     this.out = [];
+    this.outCount = 0;
     this.port.postMessage(batch);
   };
 
-  private receive(ops: P.Op[]): void {
-    for (const op of ops) {
+  /** A batch from the thread: [runId, ...ops]. */
+  receive(batch: unknown[]): void {
+    if (batch[0] !== this.runId || this.ended) return;
+    for (let i = 1; i < batch.length; i++) {
+      const op = batch[i] as P.Op;
       try {
         this.apply(op);
       } catch (e) {
@@ -301,8 +310,6 @@ export class MainBridge {
       const t = taken[i]!;
       unrecv(t.ch, t.value);
     }
-    this.port.close();
-    this.syncPort.close();
   }
 
   /** Values taken for the thread and not acknowledged yet (for tests and diagnostics). */

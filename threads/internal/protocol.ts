@@ -68,14 +68,20 @@ export interface ChannelDescriptor {
   readonly credit: number;
 }
 
-/** The first message of a run, on the thread's parentPort. */
+/** The first message to a thread, on its parentPort: its ports and shared memory. */
+export interface InitMessage {
+  readonly type: 'init';
+  readonly port: MessagePort;
+  readonly syncPort: MessagePort;
+  readonly shared: SharedArrayBuffer;
+}
+
+/** Starts a run, on the thread's port (the only message there that is not a batch). */
 export interface RunMessage {
   readonly type: 'run';
+  readonly runId: number;
   readonly module: string;
   readonly exportName: string;
   readonly name: string;
   readonly args: unknown[];
-  readonly port: MessagePort;
-  readonly syncPort: MessagePort;
-  readonly shared: SharedArrayBuffer;
 }

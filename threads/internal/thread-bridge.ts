@@ -54,13 +54,13 @@ export class ThreadBridge {
   readonly credit: number[] = [];
   readonly closedSeen: boolean[] = [];
 
+  /** The thread's ports serve its runs in turn: batches carry the run id (see MainBridge). */
   constructor(
+    readonly runId: number,
     private readonly port: MessagePort,
     private readonly syncPort: MessagePort,
     readonly shared: Int32Array,
-  ) {
-    port.on('message', (ops: P.Op[]) => this.receive(ops));
-  }
+  ) {}
 
   channel<T>(d: P.ChannelDescriptor): BridgedChan<T> {
     const id = d[P.CHANNEL_KEY];
@@ -90,6 +90,7 @@ export class ThreadBridge {
     const transfer = this.transfer;
     this.out = [];
     this.transfer = [];
+    batch.unshift(this.runId as unknown as P.Op);
     this.port.postMessage(batch, transfer);
   };
 
@@ -192,8 +193,11 @@ export class ThreadBridge {
     fn(rec);
   }
 
-  private receive(ops: P.Op[]): void {
-    for (const op of ops) {
+  /** A batch from the main side: [runId, ...ops]. */
+  receive(batch: unknown[]): void {
+    if (batch[0] !== this.runId) return;
+    for (let i = 1; i < batch.length; i++) {
+      const op = batch[i] as P.Op;
       switch (op[0]) {
         case P.RECV: {
           const seq = op[1] as number;
@@ -304,8 +308,6 @@ export class ThreadBridge {
       if (!rec.cancelling) rec.reject(e);
     }
     this.ops.clear();
-    this.port.close();
-    this.syncPort.close();
   }
 }
 

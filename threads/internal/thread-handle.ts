@@ -4,7 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import * as P from './protocol.js';
 import { ThreadExitError } from '../errors.js';
 
 /**
@@ -32,6 +33,12 @@ export interface RunEnd {
 
 export class ThreadHandle {
   readonly worker: Worker;
+  /** The thread's ports and shared memory, created once and used by each run in turn. */
+  readonly port: MessagePort;
+  readonly syncPort: MessagePort;
+  readonly shared = new Int32Array(new SharedArrayBuffer(P.SHARED_BYTES));
+  /** Receives the current run's batches. */
+  onBatch: ((batch: unknown[]) => void) | null = null;
   /** The current run's reaction to the thread's death; null when idle. */
   onDeath: RunEnd | null = null;
   dead = false;
@@ -47,6 +54,22 @@ export class ThreadHandle {
       stderr: false,
     });
     live++;
+    const ports = new MessageChannel();
+    const sync = new MessageChannel();
+    this.port = ports.port1;
+    this.syncPort = sync.port1;
+    this.port.on('message', (batch: unknown[]) => this.onBatch?.(batch));
+    // Listened for from the start: the thread's exit may close them before we close our side.
+    const portsClosed = Promise.all(
+      [this.port, this.syncPort].map((p) => new Promise<void>((r) => p.once('close', () => r()))),
+    );
+    const init: P.InitMessage = {
+      type: 'init',
+      port: ports.port2,
+      syncPort: sync.port2,
+      shared: this.shared.buffer as SharedArrayBuffer,
+    };
+    this.worker.postMessage(init, [ports.port2, sync.port2]);
     this.worker.on('error', (e: Error) => {
       const oom = (e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
       this.deathError = new ThreadExitError(
@@ -62,10 +85,15 @@ export class ThreadHandle {
           ? null
           : (this.deathError ??
             new ThreadExitError(`thread exited with code ${code}`, { exitCode: code }));
-        const cb = this.onDeath;
-        this.onDeath = null;
-        cb?.(err);
-        resolve();
+        // Exited means no handle left: wait for both ports to have closed.
+        this.port.close();
+        this.syncPort.close();
+        void portsClosed.then(() => {
+          const cb = this.onDeath;
+          this.onDeath = null;
+          cb?.(err);
+          resolve();
+        });
       });
     });
   }
@@ -81,9 +109,11 @@ export class ThreadHandle {
 
   ref(): void {
     this.worker.ref();
+    this.port.ref();
   }
 
   unref(): void {
     this.worker.unref();
+    this.port.unref();
   }
 }

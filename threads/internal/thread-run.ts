@@ -11,13 +11,14 @@
  * - `done` settles only after the run ended.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { MessageChannel } from 'node:worker_threads';
 import { go, type GoContext, type Goroutine, type GoroutineState } from 'gorx';
 import { ThreadExitError } from '../errors.js';
 import { decodeError, type Encoded } from './error-codec.js';
 import { MainBridge } from './main-bridge.js';
 import * as P from './protocol.js';
 import type { ThreadHandle } from './thread-handle.js';
+
+let nextRunId = 1;
 
 export type KillMode = null | 'cooperative' | 'terminated';
 
@@ -44,7 +45,9 @@ export class ThreadRun<R> {
   heartbeatDetails: unknown = undefined;
   /** Called with the details of each ctx.heartbeat(details) (coalesced per thread turn). */
   onHeartbeatDetails: ((details: unknown) => void) | null = null;
-  private readonly shared = new Int32Array(new SharedArrayBuffer(P.SHARED_BYTES));
+  private shared: Int32Array | null = null;
+  /** The count when the run ended (the thread's shared memory then serves its next run). */
+  private finalBeats = 0;
   readonly g: Goroutine<R>;
 
   constructor(
@@ -59,7 +62,7 @@ export class ThreadRun<R> {
   }
 
   get heartbeats(): number {
-    return Atomics.load(this.shared, P.HEARTBEATS);
+    return this.shared !== null ? Atomics.load(this.shared, P.HEARTBEATS) : this.finalBeats;
   }
 
   private async body(ctx: GoContext): Promise<R> {
@@ -72,9 +75,13 @@ export class ThreadRun<R> {
       throw e;
     }
     return new Promise<R>((resolve, reject) => {
-      const ports = new MessageChannel();
-      const sync = new MessageChannel();
-      const bridge = new MainBridge(ports.port1, sync.port1, this.shared);
+      const shared = handle.shared;
+      Atomics.store(shared, P.HEARTBEATS, 0);
+      Atomics.store(shared, P.SYNC_FLAG, 0);
+      this.shared = shared;
+      const runId = nextRunId++;
+      const bridge = new MainBridge(runId, handle.port, handle.syncPort, shared);
+      handle.onBatch = (batch) => bridge.receive(batch);
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let killRequested = false;
@@ -84,6 +91,9 @@ export class ThreadRun<R> {
         if (timer !== undefined) clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         handle.onDeath = null;
+        handle.onBatch = null;
+        this.finalBeats = Atomics.load(shared, P.HEARTBEATS);
+        this.shared = null;
         bridge.end();
         if (killRequested && this.killMode === null) this.killMode = 'cooperative';
         this.source
@@ -126,19 +136,15 @@ export class ThreadRun<R> {
         args = bridge.encodeArgs(this.spec.args);
         const msg: P.RunMessage = {
           type: 'run',
+          runId,
           module: this.spec.module,
           exportName: this.spec.exportName,
           name: this.g.name,
           args,
-          port: ports.port2,
-          syncPort: sync.port2,
-          shared: this.shared.buffer as SharedArrayBuffer,
         };
-        handle.worker.postMessage(msg, [ports.port2, sync.port2, ...this.spec.transfer]);
+        handle.port.postMessage(msg, [...this.spec.transfer]);
       } catch (e) {
         // Arguments that cannot be cloned: nothing ran; the thread is still clean.
-        ports.port2.close();
-        sync.port2.close();
         end(true, false, e);
         return;
       }
