@@ -14,11 +14,13 @@ import { goThread, ThreadPool } from 'gorx/threads';
 import { Piscina } from 'piscina';
 
 const JOBS = new URL('./jobs.js', import.meta.url);
-const ROUNDS = Number(process.env.BENCH_THREADS_ROUNDS ?? (process.env.BENCH_QUICK ? 3 : 11));
+const ROUNDS = Number(
+  process.env.BENCH_THREADS_ROUNDS ?? (process.env.BENCH_QUICK === '1' ? 3 : 11),
+);
 const RT_N = 2_000;
 const TP_N = 200_000;
 const PP_N = 5_000;
-const KILLS = process.env.BENCH_QUICK ? 3 : 9;
+const KILLS = process.env.BENCH_QUICK === '1' ? 3 : 9;
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 const median = (v: number[]): number => {

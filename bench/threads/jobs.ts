@@ -33,7 +33,11 @@ export async function produceRaw(
 }
 
 /** Unbuffered ping-pong over bridged channels. */
-export async function pong(_ctx: ThreadContext, ping: Chan<number>, back: Chan<number>): Promise<void> {
+export async function pong(
+  _ctx: ThreadContext,
+  ping: Chan<number>,
+  back: Chan<number>,
+): Promise<void> {
   for await (const v of ping) await back.send(v);
 }
 
