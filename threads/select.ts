@@ -20,8 +20,12 @@ function bridgeOf(cases: readonly SelectCase[], fn: string): ThreadBridge | null
   if (!Array.isArray(cases)) return null; // the core select reports it
   let bridge: ThreadBridge | null = null;
   let local = false;
-  for (const c of cases) {
-    const ch = (c as SelectCase | null)?.ch;
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i] as SelectCase | null;
+    const ch = c?.ch;
+    if (c?.kind === 'send' && ch != null && !(ch instanceof BridgedChan) && !isChan(ch)) {
+      throw new TypeError(`${fn}: case ${i} sends on something that is not a channel`);
+    }
     if (ch instanceof BridgedChan) {
       if (bridge !== null && bridge !== ch.bridge) {
         throw new TypeError(`${fn}: the cases use bridged channels of different thread runs`);
@@ -81,9 +85,6 @@ export function select<const Cs extends readonly SelectCase[]>(
       raw.push(null);
       kinds.push(-1);
       if (c.kind === 'recv' && c.ch != null) promises.push([i, c.ch as PromiseLike<unknown>]);
-      else if (c.kind === 'send' && c.ch != null) {
-        throw new TypeError(`select: case ${i} sends on something that is not a channel`);
-      }
     }
   });
   const b = bridge;

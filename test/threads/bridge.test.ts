@@ -199,3 +199,16 @@ describe('values in transit when a thread is killed or crashes', () => {
     expect(out.tryRecv()).toEqual({ ok: false, closed: false });
   });
 });
+
+describe('select in the thread: promise cases and refused mixes', () => {
+  it('a promise case that wins withdraws the bridged cases (nothing is taken afterwards)', async () => {
+    const a = chan<string>();
+    const r = await goThread<[number, string]>(BASIC, 'selectOrTimeout', [a]).done;
+    expect(r).toEqual([1, 'timeout']);
+    expect(a.trySend('late')).toBe(false); // no receiver left behind on the main side
+  });
+
+  it('mixing bridged channels with channels made in the thread is refused with a TypeError', async () => {
+    await expect(goThread(BASIC, 'selectMixed', [chan()]).done).resolves.toBe('TypeError');
+  });
+});
