@@ -33,7 +33,16 @@ export interface ThreadContext<D = unknown> extends GoContext {
   heartbeat(details?: D): void;
 }
 
-/** A thread module's export: `go()`'s function shape plus arguments. */
+/**
+ * A thread module's export: `go()`'s function shape plus arguments.
+ *
+ * @example
+ * ```ts
+ * import type { ThreadFunction } from 'gorx/threads';
+ *
+ * export const double: ThreadFunction<number, [number]> = async (_ctx, n) => n * 2;
+ * ```
+ */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ThreadFunction<R = unknown, A extends unknown[] = any[]> = (
   ctx: ThreadContext,

@@ -15,7 +15,17 @@ import {
 import { validateRun } from './internal/validate.js';
 import type { ThreadPool } from './thread-pool.js';
 
-/** Options of `goThread` and `ThreadPool.go`. */
+/**
+ * Options of `goThread` and `ThreadPool.go`.
+ *
+ * @example
+ * ```ts
+ * import { goThread, type ThreadOptions } from 'gorx/threads';
+ *
+ * const options: ThreadOptions = { name: 'resize', killGraceMs: 250, signal: AbortSignal.timeout(5_000) };
+ * const g = goThread(new URL('./jobs.js', import.meta.url), 'resize', [640], options);
+ * ```
+ */
 export interface ThreadOptions {
   /** Debug name (default `goroutine-<id>`); also the thread's name. */
   name?: string;
@@ -42,6 +52,17 @@ export interface ThreadOptions {
 /**
  * A goroutine running on a worker thread: a `Goroutine` plus how its kill went and its
  * heartbeats.
+ *
+ * @example
+ * ```ts
+ * import { goThread, type ThreadGoroutine } from 'gorx/threads';
+ *
+ * const g: ThreadGoroutine<number> = goThread(new URL('./jobs.js', import.meta.url), 'crunch', [1e6], {
+ *   killGraceMs: 100,
+ * });
+ * await g.kill();
+ * console.log(g.killMode, g.heartbeats); // 'cooperative' or 'terminated', beats so far
+ * ```
  */
 export interface ThreadGoroutine<R> extends Goroutine<R> {
   /**
@@ -57,6 +78,17 @@ export interface ThreadGoroutine<R> extends Goroutine<R> {
   onHeartbeatDetails: ((details: unknown) => void) | null;
 }
 
+/**
+ * How a kill ended a thread goroutine: `null` (not killed), `'cooperative'` (it stopped within
+ * `killGraceMs`, its `finally` blocks ran) or `'terminated'` (the thread was terminated).
+ *
+ * @example
+ * ```ts
+ * import type { KillMode } from 'gorx/threads';
+ *
+ * const ranFinally = (mode: KillMode): boolean => mode !== 'terminated';
+ * ```
+ */
 export type { KillMode };
 
 /** A thread of its own for each goroutine: started on acquire, ended on release. */

@@ -14,7 +14,8 @@ import {
   type SelectResult,
 } from 'gorx';
 import * as P from './internal/protocol.js';
-import { BridgedChan, type ThreadBridge } from './internal/thread-bridge.js';
+import { BridgedChan } from './internal/bridged-chan.js';
+import type { ThreadBridge } from './internal/thread-bridge.js';
 
 function bridgeOf(cases: readonly SelectCase[], fn: string): ThreadBridge | null {
   if (!Array.isArray(cases)) return null; // the core select reports it

@@ -10,7 +10,17 @@ import { ThreadGoroutineHandle, ThreadRun, type ThreadSource } from './internal/
 import { validateRun } from './internal/validate.js';
 import type { ThreadGoroutine, ThreadOptions } from './go-thread.js';
 
-/** Options of `new ThreadPool()`. */
+/**
+ * Options of `new ThreadPool()`.
+ *
+ * @example
+ * ```ts
+ * import { ThreadPool, type ThreadPoolOptions } from 'gorx/threads';
+ *
+ * const options: ThreadPoolOptions = { size: 2, idleTimeoutMs: 10_000, resourceLimits: { maxOldGenerationSizeMb: 256 } };
+ * const pool = new ThreadPool(options);
+ * ```
+ */
 export interface ThreadPoolOptions {
   /** Number of threads (default: the CPUs this process may use, container CPU quota included). */
   size?: number;

@@ -10,6 +10,7 @@ import { go, type GoContext } from 'gorx';
 import { isDescriptor, mapArgs } from './internal/args.js';
 import { encodeError } from './internal/error-codec.js';
 import * as P from './internal/protocol.js';
+import { bridgedChannel } from './internal/bridged-chan.js';
 import { ThreadBridge } from './internal/thread-bridge.js';
 
 if (parentPort === null) throw new Error('gorx/threads: worker.js must run in a worker thread');
@@ -79,7 +80,7 @@ async function run(m: P.RunMessage): Promise<void> {
     return;
   }
   const args = mapArgs(m.args, (v) =>
-    isDescriptor(v) ? bridge.channel(v as P.ChannelDescriptor) : undefined,
+    isDescriptor(v) ? bridgedChannel(bridge, v as P.ChannelDescriptor) : undefined,
   ) as unknown[];
   let details: unknown = undefined;
   let detailsPosted = true;

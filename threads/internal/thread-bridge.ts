@@ -10,17 +10,26 @@
  * - `credit[id]` is how many sends on channel `id` the main side has promised room for.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import {
-  ChannelClosedError,
-  type Chan,
-  type OpOptions,
-  type SelectResult,
-  type TryRecvResult,
-} from 'gorx';
-import { decodeError, encodeError, type Encoded } from './error-codec.js';
+import { ChannelClosedError, type OpOptions } from 'gorx';
+import { decodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
 
-/** Options of a bridged send: `transfer` moves ArrayBuffers and MessagePorts instead of copying. */
+/**
+ * Options of a send on a bridged channel (in a thread module): `transfer` moves ArrayBuffers and
+ * MessagePorts to the main thread instead of copying them.
+ *
+ * @example
+ * ```ts
+ * import type { Chan } from 'gorx';
+ * import type { BridgedSendOptions } from 'gorx/threads';
+ *
+ * export async function render(_ctx: unknown, out: Chan<ArrayBuffer>): Promise<void> {
+ *   const pixels = new ArrayBuffer(1 << 20);
+ *   const options: BridgedSendOptions = { transfer: [pixels] };
+ *   await out.send(pixels, options);
+ * }
+ * ```
+ */
 export interface BridgedSendOptions extends OpOptions {
   transfer?: readonly Transferable[];
 }
@@ -40,7 +49,7 @@ interface PendingOp {
   cleanup: (() => void) | null;
 }
 
-type Transferable = ArrayBuffer | MessagePort;
+export type Transferable = ArrayBuffer | MessagePort;
 
 export class ThreadBridge {
   private readonly ops = new Map<number, PendingOp>();
@@ -62,11 +71,12 @@ export class ThreadBridge {
     readonly shared: Int32Array,
   ) {}
 
-  channel<T>(d: P.ChannelDescriptor): BridgedChan<T> {
+  /** Registers a channel of the arguments; returns its id (see BridgedChan). */
+  register(d: P.ChannelDescriptor): number {
     const id = d[P.CHANNEL_KEY];
     this.credit[id] = d.credit;
     this.closedSeen[id] = false;
-    return new BridgedChan<T>(this, id, d.capacity, d.name);
+    return id;
   }
 
   post(op: P.Op, transfer?: readonly Transferable[]): void {
@@ -318,124 +328,6 @@ function closedRecv(): Error {
   return new ChannelClosedError('receive from closed channel');
 }
 
-function endedError(): Error {
+export function endedError(): Error {
   return new ChannelClosedError('bridged channel of a thread run that has ended');
 }
-
-function signalOf(opts: OpOptions | undefined): AbortSignal | undefined {
-  return opts?.signal;
-}
-
-/**
- * A channel of the main thread as seen from a worker thread. Every operation acts on the original
- * channel, with its semantics; `trySend`, `tryRecv`, `close`, `length` and `closed` wait for a
- * round trip to the main thread (the worker thread blocks on shared memory meanwhile).
- */
-export class BridgedChan<T> implements Chan<T> {
-  constructor(
-    readonly bridge: ThreadBridge,
-    readonly id: number,
-    readonly capacity: number,
-    readonly name: string | undefined,
-  ) {}
-
-  get length(): number {
-    return this.bridge.sync(P.SYNC_INFO, this.id, undefined)[1] as number;
-  }
-
-  get closed(): boolean {
-    const closed = this.bridge.sync(P.SYNC_INFO, this.id, undefined)[2] as boolean;
-    if (closed) this.bridge.sawClosed(this.id);
-    return closed;
-  }
-
-  send(value: T, opts?: BridgedSendOptions): Promise<void> {
-    const b = this.bridge;
-    const signal = signalOf(opts);
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    if (b.credit[this.id]! > 0 && !b.ended && !b.closedSeen[this.id]) {
-      b.credit[this.id]!--;
-      b.post([P.SEND_CREDIT, this.id, value], opts?.transfer);
-      return Promise.resolve();
-    }
-    const { seq, promise } = b.op<void>(P.SEND, (s) => [P.SEND, s, this.id, value], opts);
-    b.setOpChannel(seq, this.id);
-    return promise;
-  }
-
-  recv(opts?: OpOptions): Promise<T> {
-    return this.bridge.op<T>(P.RECV, (s) => [P.RECV, s, this.id], opts).promise;
-  }
-
-  trySend(value: T): boolean {
-    // Never on credit: another producer may have filled the slots the credit counts on, and a
-    // trySend must report the channel's state exactly.
-    const b = this.bridge;
-    const r = b.sync(P.SYNC_TRY_SEND, this.id, value);
-    if ((r[2] as number) > 0) b.credit[this.id] = b.credit[this.id]! + (r[2] as number);
-    return r[1] as boolean;
-  }
-
-  tryRecv(): TryRecvResult<T> {
-    const r = this.bridge.sync(P.SYNC_TRY_RECV, this.id, undefined);
-    return r[1] === true ? { ok: true, value: r[2] as T } : { ok: false, closed: r[2] as boolean };
-  }
-
-  close(error?: Error): void {
-    this.bridge.sync(P.SYNC_CLOSE, this.id, error === undefined ? undefined : encodeError(error));
-    this.bridge.sawClosed(this.id);
-  }
-
-  recvCallback(
-    callback: (value: T | undefined, ok: boolean, error: Error | undefined) => boolean | void,
-    options?: { repeat?: boolean },
-  ): () => boolean {
-    // Not synchronous at the moment of hand-off across threads: built on recv.
-    const ac = new AbortController();
-    let pending = true;
-    const loop = (): void => {
-      this.recv({ signal: ac.signal }).then(
-        (v) => {
-          if (callback(v, true, undefined) === true && options?.repeat === true) loop();
-          else pending = false;
-        },
-        (e: unknown) => {
-          if (ac.signal.aborted) return;
-          pending = false;
-          if (e instanceof ChannelClosedError) callback(undefined, false, undefined);
-          else callback(undefined, false, e as Error);
-        },
-      );
-    };
-    loop();
-    return () => {
-      if (!pending) return false;
-      pending = false;
-      ac.abort();
-      return true;
-    };
-  }
-
-  /** `for await` receives until the channel is closed and drained. */
-  [Symbol.asyncIterator](): AsyncIterableIterator<T> {
-    return this.iterate(undefined);
-  }
-
-  /** `for await` whose pending receive is withdrawn when `opts.signal` aborts. */
-  iterate(opts: OpOptions | undefined): AsyncIterableIterator<T> {
-    const step = (): Promise<IteratorResult<T>> =>
-      this.bridge.op<IteratorResult<T>>(P.RECV, (s) => [P.RECV, s, this.id], opts, ITERATE).promise;
-    const it: AsyncIterableIterator<T> = {
-      next: step,
-      return: (value?: unknown) => Promise.resolve({ value: value as T, done: true }),
-      [Symbol.asyncIterator]: () => it,
-    };
-    return it;
-  }
-
-  toString(): string {
-    return `BridgedChan(${this.name ?? `#${this.id}`})`;
-  }
-}
-
-export type { SelectResult };
