@@ -18,7 +18,9 @@ const jobs: ThreadGoroutine<unknown>[] = [];
 
 @Injectable()
 class HangingThreadWorker {
-  @BackgroundWorker({ name: 'cpu', heartbeatTimeoutMs: 400, restart: 'temporary' })
+  // The timeout leaves a thread start on a loaded machine ample margin: the run's first beat is
+  // its start, and the thread can only beat once it runs.
+  @BackgroundWorker({ name: 'cpu', heartbeatTimeoutMs: 2_000, restart: 'temporary' })
   async run(ctx: WorkerContext<{ beat: number }>): Promise<void> {
     const job = ctx.thread(BASIC, 'beatThenHang', [5, started], { killGraceMs: 50 });
     jobs.push(job);
@@ -39,7 +41,9 @@ describe('WorkerContext.thread', () => {
     t = await createApp({ providers: [HangingThreadWorker] });
     t.registry.events$.subscribe(events);
     const failed = firstValueFrom(events.pipe(filter((e) => e.type === 'heartbeat-missed')));
-    expect(await started.recv()).toBe('hanging');
+    // Whichever comes first: a miss before the thread reported would mean it never ran.
+    const first = await Promise.race([started.recv(), failed.then(() => 'missed first')]);
+    expect(first).toBe('hanging');
     await failed;
     const job = jobs[0]!;
     await job.done.catch(() => undefined); // settles once the thread has ended
