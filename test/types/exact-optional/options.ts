@@ -36,6 +36,7 @@ import type {
   WorkerOverride,
 } from 'gorx/nest';
 import type { MergeGoOptions, SwitchGoOptions, ToChannelOptions } from 'gorx/rxjs';
+import type { BridgedSendOptions, ThreadOptions, ThreadPoolOptions } from 'gorx/threads';
 
 /** The optional keys of T. */
 type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
@@ -72,6 +73,9 @@ export const checked: { [name: string]: true } = {
   StopOptions: true satisfies AcceptsUndefined<StopOptions>,
   WorkerOverride: true satisfies AcceptsUndefined<WorkerOverride>,
   GorxClusterOptions: true satisfies AcceptsUndefined<GorxClusterOptions>,
+  ThreadOptions: true satisfies AcceptsUndefined<ThreadOptions>,
+  ThreadPoolOptions: true satisfies AcceptsUndefined<ThreadPoolOptions>,
+  BridgedSendOptions: true satisfies AcceptsUndefined<BridgedSendOptions>,
   LeaseOptions: true satisfies AcceptsUndefined<LeaseOptions>,
   PostgresStoreOptions: true satisfies AcceptsUndefined<PostgresStoreOptions>,
   SupersedeAcrossClusterOptions: true satisfies AcceptsUndefined<SupersedeAcrossClusterOptions>,

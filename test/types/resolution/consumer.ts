@@ -6,6 +6,7 @@ import { fromAsyncIterable } from 'gorx/async-iterable';
 import { LeaseLostError, type LeaseStore } from 'gorx/cluster';
 import { GorxModule, type WorkerContext } from 'gorx/nest';
 import { fromChannel, switchGo } from 'gorx/rxjs';
+import { ThreadPool } from 'gorx/threads';
 
 const ch: Chan<number> = chan<number>(1);
 // @ts-expect-error a Chan<number> refuses a string: fails if gorx's types resolved to `any`
@@ -19,3 +20,4 @@ export const operator = switchGo((n: number) => Promise.resolve(String(n)));
 export type Context = WorkerContext;
 export type Store = LeaseStore;
 export const leaseLost = LeaseLostError;
+export const pool = (): ThreadPool => new ThreadPool({ size: 1 });
