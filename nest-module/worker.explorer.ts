@@ -89,7 +89,7 @@ export class WorkerExplorer implements OnModuleInit {
       this.supervisor.register(workerOptions.name ?? label, body, workerOptions);
     }
     if (supersedeOptions !== undefined) {
-      const slots = this.supervisor.createSlots();
+      const slots = this.supervisor.createSlots(label);
       const keyOf = supersedeOptions.key;
       const mode = supersedeOptions.mode;
       const original = fn!;

@@ -4,6 +4,7 @@
  * (`internal/restart-policy.ts`).
  * @module
  */
+import type { GorxMetricsOptions } from './observability.options.js';
 
 /**
  * The restart policies, in one list: the `RestartPolicy` type and the option check both come
@@ -229,6 +230,16 @@ export interface GorxModuleOptions {
    * come first; the rest are counted (`omitted`, `counts`), so the body stays bounded.
    */
   healthDetailsLimit?: number;
+  /**
+   * Metrics of workers, supersede calls and goroutines through `prom-client` and/or the
+   * OpenTelemetry metrics API (optional peers, loaded only when configured). Off by default.
+   */
+  metrics?: GorxMetricsOptions;
+  /**
+   * One OpenTelemetry span per worker run and per supersede call (needs `@opentelemetry/api`
+   * and a registered tracer provider). Off by default.
+   */
+  tracing?: boolean;
 }
 
 /**

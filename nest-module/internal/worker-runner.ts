@@ -33,6 +33,7 @@ import type { WorkerEventType, WorkerState, WorkerStatus } from '../worker.event
 import { MAX_TIMER_MS, type ResolvedWorkerOptions } from './resolve-options.js';
 import { afterRun, type RunOutcome } from './restart-policy.js';
 import { describeError, errorJson, logLifecycle, who, type SupervisorHost } from './host.js';
+import type { ExitReason, RunRecord } from './telemetry.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -66,6 +67,10 @@ export class WorkerRunner {
   private superseding = false;
   /** The exit of the run killed as hung, until that run has ended. */
   private hangError: HeartbeatTimeoutError | null = null;
+  /** The current (or last) run as telemetry sees it; null when nothing observes the supervisor. */
+  private record: RunRecord | null = null;
+  /** Why the previous run ended, for the restart about to happen (telemetry only). */
+  private restartReason: ExitReason | undefined = undefined;
 
   constructor(
     readonly options: ResolvedWorkerOptions,
@@ -155,6 +160,7 @@ export class WorkerRunner {
         this.state = 'stopping';
         this.clearTimer();
         this.beatToken = 0;
+        if (this.record !== null) this.host.telemetry!.killed(this.record, reason);
         void this.g!.kill(reason);
         return this.ended;
       default:
@@ -177,13 +183,30 @@ export class WorkerRunner {
     this.lifecycle(`${who(name, attempt)}: ${type}`);
     this.emit(type, attempt, undefined, this.lastBeat);
     const body = this.body;
-    const g = go<unknown>(
-      (gctx) => {
-        ctx.gctx = gctx;
-        return body(ctx);
-      },
-      { name },
-    );
+    const run = (): Goroutine<unknown> =>
+      go<unknown>(
+        (gctx) => {
+          ctx.gctx = gctx;
+          return body(ctx);
+        },
+        { name },
+      );
+    const telemetry = this.host.telemetry;
+    let g: Goroutine<unknown>;
+    if (telemetry === null) g = run();
+    else {
+      const record = telemetry.begin({
+        kind: 'worker',
+        worker: name,
+        label: name,
+        attempt,
+        cause: type,
+        restartReason: type === 'restarted' ? this.restartReason : undefined,
+        follows: this.record,
+      });
+      this.record = record;
+      g = telemetry.enter(record, run);
+    }
     this.g = g;
     this.ended = g.done.then(
       () => this.onEnd(attempt, true, undefined),
@@ -246,6 +269,7 @@ export class WorkerRunner {
     this.beatToken = 0;
     const error = new HeartbeatTimeoutError(limit);
     this.lastError = this.hangError = error;
+    if (this.record !== null) this.host.telemetry!.killed(this.record, error);
     this.host.logger.warn(
       `${who(this.name, this.attempt)}: no heartbeat for ${silentMs} ms, killing it`,
     );
@@ -257,6 +281,7 @@ export class WorkerRunner {
   private onEnd(attempt: number, ok: boolean, value: unknown): void {
     if (attempt !== this.attempt) return; // cannot happen: runs never overlap
     this.g = null;
+    if (this.record !== null) this.host.telemetry!.end(this.record, ok, value);
     this.beatToken = 0;
     this.stopOverdue = false;
     this.clearTimer();
@@ -334,6 +359,7 @@ export class WorkerRunner {
         this.emit('gave-up', attempt, this.lastError);
         return;
       case 'restart':
+        this.restartReason = outcome;
         this.restartTimes = decision.window;
         this.state = 'backoff';
         this.nextRestartAt = at + decision.delayMs;
@@ -421,6 +447,7 @@ export class WorkerRunner {
     this.clearTimer();
     this.lifecycle(`${who(this.name, attempt)}: superseded by the next tick`);
     this.emit('superseded', attempt, exit);
+    if (this.record !== null) this.host.telemetry!.killed(this.record, exit);
     void this.g!.kill(exit);
   }
 
