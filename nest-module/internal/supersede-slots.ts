@@ -69,7 +69,10 @@ export class SupersedeSlots {
       label,
       attempt: (prev?.attempt ?? 0) + 1,
       cause: 'started',
-      follows: prev !== undefined && mode === 'kill' ? prev.record : null,
+      follows:
+        mode === 'kill' && prev?.record != null && !prev.record.ended
+          ? { run: prev.record, link: 'supersedes' }
+          : null,
     });
     // The whole call runs in the run's context: the goroutine, created later, inherits it.
     return telemetry.enter(record, () => this.schedule(key, label, fn, mode, prev, record));

@@ -31,6 +31,9 @@ export type KillCause = 'stop' | 'restart' | 'remove' | 'shutdown' | 'hung' | 's
 /** Why a run ended, as traces show it: it returned, it failed, or the kill cause. */
 export type ExitReason = 'returned' | 'failed' | KillCause;
 
+/** How a run relates to the run it follows (a span link in traces). */
+export type RunLink = 'supersedes' | 'restart-of';
+
 /** What made a run begin: a start (first, manual or scheduled tick) or a supervisor restart. */
 export type RunCause = 'started' | 'restarted';
 
@@ -51,8 +54,8 @@ export interface RunStart {
   readonly cause: RunCause;
   /** For a restart: how the previous run ended. */
   readonly restartReason?: ExitReason;
-  /** The run this one follows: the one it superseded, or the one it restarts after. */
-  readonly follows?: RunRecord | null;
+  /** The run this one follows: the one it supersedes, or the one it restarts after. */
+  readonly follows?: { readonly run: RunRecord; readonly link: RunLink } | null;
 }
 
 /** One observed run. Sinks keep their own per-run data in WeakMaps keyed by it. */

@@ -202,7 +202,14 @@ export class WorkerRunner {
         attempt,
         cause: type,
         restartReason: type === 'restarted' ? this.restartReason : undefined,
-        follows: this.record,
+        follows:
+          this.record === null
+            ? null
+            : type === 'restarted'
+              ? { run: this.record, link: 'restart-of' }
+              : this.record.killCause === 'superseded'
+                ? { run: this.record, link: 'supersedes' }
+                : null,
       });
       this.record = record;
       g = telemetry.enter(record, run);

@@ -33,16 +33,13 @@ export class TracingSink implements TelemetrySink {
   begin(run: RunRecord, start: RunStart): void {
     const api = this.api;
     const links: OtelApi.Link[] = [];
-    const prev = start.follows == null ? undefined : this.spans.get(start.follows);
+    const follows = start.follows;
+    const prev = follows == null ? undefined : this.spans.get(follows.run);
     if (prev !== undefined) {
-      const why =
-        start.follows!.killCause === 'superseded'
-          ? 'supersedes'
-          : start.cause === 'restarted'
-            ? 'restart-of'
-            : null;
-      if (why !== null)
-        links.push({ context: prev.spanContext(), attributes: { [SPAN_ATTRIBUTES.link]: why } });
+      links.push({
+        context: prev.spanContext(),
+        attributes: { [SPAN_ATTRIBUTES.link]: follows!.link },
+      });
     }
     const attributes: OtelApi.Attributes = {
       [SPAN_ATTRIBUTES.kind]: run.kind,
