@@ -46,6 +46,12 @@ interface RequestLike {
   protocol?: string;
 }
 
+/** The part of Node's `ServerResponse` used to close an event stream's connection. */
+interface RawResponse {
+  once(event: 'finish', listener: () => void): unknown;
+  readonly socket: { end(): unknown } | null;
+}
+
 export interface BoardState extends BoardSnapshot {
   recent: BoardEvent[];
 }
@@ -102,8 +108,14 @@ export function createBoardController(board: ResolvedBoardOptions): Type<unknown
     }
 
     @Sse('events')
-    events(): Observable<MessageEvent> {
-      return this.feed.stream();
+    events(@Res({ passthrough: true }) res: { raw?: unknown }): Observable<MessageEvent> {
+      const raw = (res.raw ?? res) as RawResponse;
+      // At shutdown the stream ends; its connection must close too, else the HTTP server's
+      // close waits for the client to drop an idle keep-alive connection.
+      return this.feed.stream(() => {
+        const socket = raw.socket; // detached from the response once it finished
+        raw.once('finish', () => socket?.end());
+      });
     }
 
     async act(

@@ -24,6 +24,7 @@ import {
   of,
   share,
   takeUntil,
+  tap,
   type Observable,
   type Subscription,
 } from 'rxjs';
@@ -102,15 +103,20 @@ export class BoardFeed implements BeforeApplicationShutdown, OnModuleDestroy {
     return [...this.recentEvents];
   }
 
-  /** `snapshot` now and every second, `events` in batches as they happen; ends at shutdown. */
-  stream(): Observable<MessageEvent> {
+  /**
+   * `snapshot` now and every second, `events` in batches as they happen; ends at the start of
+   * shutdown, calling `onShutdown` first.
+   */
+  stream(onShutdown: () => void = () => {}): Observable<MessageEvent> {
     const events = this.supervisor.events.pipe(
       bufferTime(EVENT_BATCH_MS),
       filter((batch) => batch.length > 0),
       map((batch) => ({ type: 'events', data: batch.map(boardEvent) })),
     );
     const first = defer(() => of({ type: 'snapshot', data: this.snapshot() }));
-    return merge(concat(first, this.snapshots), events).pipe(takeUntil(this.closing));
+    return merge(concat(first, this.snapshots), events).pipe(
+      takeUntil(this.closing.pipe(tap(onShutdown))),
+    );
   }
 
   beforeApplicationShutdown(): void {
