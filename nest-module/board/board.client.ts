@@ -10,7 +10,7 @@ export const BOARD_CLIENT_SCRIPT = String.raw`
   'use strict';
   var data = JSON.parse(document.getElementById('gorx-data').textContent);
   var base = data.base, csrf = data.csrf, actions = data.actions;
-  var WINDOW_MS = 5 * 60 * 1000, MAX_EVENTS = 300;
+  var MAX_WINDOW_MS = 5 * 60 * 1000, MIN_WINDOW_MS = 20 * 1000, MAX_EVENTS = 300;
   var state = { snapshot: data.snapshot, offset: data.snapshot.now - Date.now(), events: data.recent.slice() };
   var beats = new Map();
   var MARKS = { started: '\u25B2', restarted: '\u25CF', failed: '\u2715', 'heartbeat-missed': '\u2715',
@@ -40,7 +40,7 @@ export const BOARD_CLIENT_SCRIPT = String.raw`
       var list = beats.get(w.name);
       if (!list) beats.set(w.name, (list = []));
       if (list[list.length - 1] !== w.lastHeartbeatAt) list.push(w.lastHeartbeatAt);
-      while (list.length > 0 && list[0] < now() - WINDOW_MS) list.shift();
+      while (list.length > 0 && list[0] < now() - MAX_WINDOW_MS) list.shift();
     });
   }
 
@@ -92,8 +92,17 @@ export const BOARD_CLIENT_SCRIPT = String.raw`
     document.getElementById('event-count').textContent = String(state.events.length);
   }
 
+  // The timeline spans what there is to show: from 20 s up to 5 minutes.
+  function timelineWindow(t) {
+    var oldest = t;
+    state.events.forEach(function (e) { if (e.at < oldest) oldest = e.at; });
+    beats.forEach(function (list) { if (list.length > 0 && list[0] < oldest) oldest = list[0]; });
+    return Math.min(MAX_WINDOW_MS, Math.max(MIN_WINDOW_MS, Math.ceil((t - oldest) * 1.1)));
+  }
+
   function renderTimeline() {
-    var t = now(), from = t - WINDOW_MS;
+    var t = now(), span = timelineWindow(t), from = t - span;
+    document.getElementById('timeline-window').textContent = 'last ' + secs(span);
     var names = state.snapshot.workers.map(function (w) { return w.name; });
     state.events.forEach(function (e) { if (names.indexOf(e.worker) < 0 && e.at >= from) names.push(e.worker); });
     var lanes = names.map(function (name) {
@@ -105,7 +114,7 @@ export const BOARD_CLIENT_SCRIPT = String.raw`
       var track = el('div', { className: 'track' }, marks.map(function (m) {
         var mark = el('span', { className: 'mark m-' + m.type, text: m.type === 'beat' ? '\u00B7' : (MARKS[m.type] || '\u25C6'),
           title: new Date(m.at).toISOString().slice(11, 19) + ' ' + m.label });
-        mark.style.left = (100 * (m.at - from) / WINDOW_MS).toFixed(2) + '%';
+        mark.style.left = (100 * (m.at - from) / span).toFixed(2) + '%';
         return mark;
       }));
       return el('div', { className: 'lane', 'data-worker': name }, [el('span', { className: 'label', text: name, title: name }), track]);

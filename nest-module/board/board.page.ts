@@ -133,7 +133,11 @@ export function renderBoardPage(input: BoardPageInput): string {
           </section>
           <section>
             <h2>
-              Timeline <small>last 5 minutes: · heartbeat ▲ start ● restart ✕ failure ■ stop</small>
+              Timeline
+              <small
+                ><span id="timeline-window">last 5 minutes</span>: · heartbeat ▲ start ● restart ✕
+                failure ■ stop or supersede</small
+              >
             </h2>
             <div id="timeline" class="timeline"></div>
           </section>
