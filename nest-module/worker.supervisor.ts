@@ -151,10 +151,10 @@ export class WorkerSupervisor
   /** Starts a worker; a run still dying from a stop gets the grace period to end first. */
   async start(name: string, graceMs?: number): Promise<void> {
     this.assertOpen(`start "${name}"`);
+    const grace = this.graceOf(graceMs);
     const w = this.runner(name);
     // A running worker is left alone; a dying run (stopped or hung) must end first.
-    if (w.state === 'stopping' || w.state === 'hung')
-      await this.awaitEnd(w, graceMs, 'not started');
+    if (w.state === 'stopping' || w.state === 'hung') await this.awaitEnd(w, grace, 'not started');
     this.assertOpen(`start "${name}"`);
     await w.start();
   }
@@ -165,27 +165,30 @@ export class WorkerSupervisor
    * its run gives in.
    */
   async stop(name: string, graceMs?: number, reason: unknown = STOP_REASON.stop): Promise<void> {
+    const grace = this.graceOf(graceMs);
     const w = this.runner(name);
     void w.stop(reason);
-    await this.awaitEnd(w, graceMs, 'still stopping');
+    await this.awaitEnd(w, grace, 'still stopping');
   }
 
   /** Stops the worker (with the grace) and forgets it: `list()` and health no longer show it. */
   async remove(name: string, graceMs?: number): Promise<void> {
+    const grace = this.graceOf(graceMs);
     const w = this.runner(name);
     void w.stop(STOP_REASON.remove);
-    await this.awaitEnd(w, graceMs, 'not removed');
+    await this.awaitEnd(w, grace, 'not removed');
     if (this.workers.get(name) === w) this.workers.delete(name);
   }
 
-  private async awaitEnd(
-    w: WorkerRunner,
-    graceMs: number | undefined,
-    outcome: string,
-  ): Promise<void> {
-    if (!w.live) return;
+  /** The grace of a stop or start, checked before anything changes. */
+  private graceOf(graceMs: number | undefined): number {
     const grace = graceMs ?? this.settings.shutdownGraceMs;
     checkTimerMs(grace, 'graceMs');
+    return grace;
+  }
+
+  private async awaitEnd(w: WorkerRunner, grace: number, outcome: string): Promise<void> {
+    if (!w.live) return;
     if (await withinGrace(w.whenEnded(), grace)) return;
     w.stopOverdue = true;
     const message =

@@ -104,8 +104,15 @@ export function resolveWorkerOptions(
     name,
     heartbeatTimeoutMs: heartbeatTimeoutMs ?? d.heartbeatTimeoutMs,
     restart: schedule === null ? restart : 'temporary',
-    backoff: { ...d.backoff, ...m.backoff, ...o.backoff, ...v.backoff },
-    maxRestarts: { ...d.maxRestarts, ...m.maxRestarts, ...o.maxRestarts, ...v.maxRestarts },
+    // Workers that keep the defaults share gorx's frozen objects (memory per worker).
+    backoff:
+      m.backoff === undefined && o.backoff === undefined && v.backoff === undefined
+        ? d.backoff
+        : { ...d.backoff, ...m.backoff, ...o.backoff, ...v.backoff },
+    maxRestarts:
+      m.maxRestarts === undefined && o.maxRestarts === undefined && v.maxRestarts === undefined
+        ? d.maxRestarts
+        : { ...d.maxRestarts, ...m.maxRestarts, ...o.maxRestarts, ...v.maxRestarts },
     autoStart: pick('autoStart') ?? d.autoStart,
     schedule,
     lifecycleLogLevel:

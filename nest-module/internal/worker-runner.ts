@@ -1,7 +1,9 @@
 /**
  * One supervised worker: all its state lives here. A run starts in exactly one place (`launch`)
  * and ends in exactly one place (`onEnd`); what follows a run is decided by the pure
- * `afterRun` (restart-policy.ts), and acted on here.
+ * `afterRun` (restart-policy.ts), and acted on here. What a run's body sees is `RunContext`
+ * (bottom of this file): per-run capabilities (a thread bound to the run, a lease's fence) belong
+ * there; a gate before a run may start (a singleton's lease) belongs in `launch`.
  *
  * Invariants:
  * - at most one run (goroutine) exists at a time; a new run starts only after the previous one
@@ -234,7 +236,7 @@ export class WorkerRunner {
 
   private armCheck(delay: number): void {
     this.dueAt = Date.now() + delay;
-    this.timer = setTimeout(this.onHeartbeatTimer, delay);
+    this.timer = setTimeout(checkHeartbeat, delay, this);
   }
 
   /**
@@ -246,7 +248,7 @@ export class WorkerRunner {
    * was blocked) judges as of its due time and shifts the worker's allowance by the lateness, so
    * a blocked loop never counts as silence, however often the worker beats.
    */
-  private readonly onHeartbeatTimer = (): void => {
+  onHeartbeatTimer(): void {
     this.timer = undefined;
     if (this.state !== 'running') return;
     const limit = this.options.heartbeatTimeoutMs;
@@ -268,7 +270,7 @@ export class WorkerRunner {
       this.silentSince = now;
       this.armCheck(Math.ceil(limit / 2));
     }
-  };
+  }
 
   private onHung(silentMs: number): void {
     const limit = this.options.heartbeatTimeoutMs;
@@ -405,12 +407,12 @@ export class WorkerRunner {
     const arm = (): void => {
       const delay = Math.max(0, at - Date.now());
       this.tickTimer =
-        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(this.onTick, delay, at);
+        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(tick, delay, this, at);
     };
     arm();
   }
 
-  private readonly onTick = (dueAt: number): void => {
+  onTick(dueAt: number): void {
     this.tickTimer = undefined;
     this.nextRunAt = null;
     if (this.host.closing) return;
@@ -430,7 +432,7 @@ export class WorkerRunner {
       default:
         return;
     }
-  };
+  }
 
   /** A tick while the previous run is still running (or dying). */
   private onOverlap(): void {
@@ -482,6 +484,14 @@ export class WorkerRunner {
     this.nextRunAt = null;
     this.queued = false;
   }
+}
+
+// Timer callbacks take the runner as an argument: no closure per worker.
+function checkHeartbeat(runner: WorkerRunner): void {
+  runner.onHeartbeatTimer();
+}
+function tick(runner: WorkerRunner, dueAt: number): void {
+  runner.onTick(dueAt);
 }
 
 /** The `WorkerContext` of one run. */

@@ -461,3 +461,16 @@ describe('timer limits (issue 12 item 9)', () => {
     expect(t.registry.list()).toEqual([]);
   });
 });
+
+describe('bad grace values', () => {
+  it('stop with an invalid graceMs throws before the worker is touched', async () => {
+    useFakeTime();
+    t = await createApp({});
+    t.registry.spawn('calm', async (ctx) => sleep(60_000, { signal: ctx.signal }));
+    await expect(t.registry.stop('calm', { graceMs: -1 })).rejects.toBeInstanceOf(RangeError);
+    await expect(t.registry.remove('calm', { graceMs: 2 ** 31 })).rejects.toBeInstanceOf(
+      RangeError,
+    );
+    expect(t.registry.get('calm')).toMatchObject({ state: 'running', attempt: 1 });
+  });
+});
