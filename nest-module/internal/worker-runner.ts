@@ -3,7 +3,9 @@
  * and ends in exactly one place (`onEnd`); what follows a run is decided by the pure
  * `afterRun` (restart-policy.ts), and acted on here. What a run's body sees is `RunContext`
  * (bottom of this file): per-run capabilities (a thread bound to the run, a lease's fence) belong
- * there; a gate before a run may start (a singleton's lease) belongs in `launch`.
+ * there; a gate before a run may start (a singleton's lease) belongs in `launch`. Metrics and
+ * traces hear of a run where it begins (`launch`), is killed (`stop`, `onHung`, `onOverlap`) and
+ * ends (`onEnd`), through `host.telemetry` (telemetry.ts), null unless configured.
  *
  * Invariants:
  * - at most one run (goroutine) exists at a time; a new run starts only after the previous one
