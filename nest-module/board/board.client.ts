@@ -64,7 +64,8 @@ export const BOARD_CLIENT_SCRIPT = String.raw`
       return el('tr', { 'data-worker': w.name }, cells);
     });
     document.querySelector('#workers tbody').replaceChildren.apply(document.querySelector('#workers tbody'), rows);
-    document.getElementById('worker-count').textContent = String(rows.length);
+    var total = state.snapshot.workerCount;
+    document.getElementById('worker-count').textContent = total > rows.length ? rows.length + ' of ' + total : String(total);
   }
 
   function renderGoroutines() {

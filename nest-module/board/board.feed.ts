@@ -34,6 +34,8 @@ import { WorkerSupervisor } from '../worker.supervisor.js';
 
 /** How many events the board keeps for a page that opens (and the timeline). */
 export const BOARD_RECENT_EVENTS = 300;
+/** At most this many workers in a snapshot, in registration order (the count says how many). */
+export const BOARD_WORKERS = 500;
 /** At most this many goroutines in a dump (the count says how many there are). */
 export const BOARD_GOROUTINES = 300;
 const SNAPSHOT_EVERY_MS = 1_000;
@@ -66,6 +68,7 @@ export interface BoardSnapshot {
   /** Server `Date.now()`: the client computes ages against it. */
   now: number;
   workers: BoardWorker[];
+  workerCount: number;
   goroutines: GoroutineInfo[];
   goroutineCount: number;
 }
@@ -91,9 +94,15 @@ export class BoardFeed implements BeforeApplicationShutdown, OnModuleDestroy {
 
   snapshot(): BoardSnapshot {
     const all = goroutines();
+    const workers: BoardWorker[] = [];
+    for (const w of this.supervisor.runners()) {
+      if (workers.length === BOARD_WORKERS) break;
+      workers.push(boardWorker(w.status()));
+    }
     return {
       now: Date.now(),
-      workers: [...this.supervisor.runners()].map((w) => boardWorker(w.status())),
+      workers,
+      workerCount: this.supervisor.size,
       goroutines: all.slice(0, BOARD_GOROUTINES),
       goroutineCount: all.length,
     };

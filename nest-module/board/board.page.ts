@@ -110,7 +110,12 @@ export function renderBoardPage(input: BoardPageInput): string {
         </header>
         <main>
           <section>
-            <h2>Workers <small id="worker-count">${snapshot.workers.length}</small></h2>
+            <h2>
+              Workers
+              <small id="worker-count"
+                >${snapshot.workerCount > snapshot.workers.length ? `${snapshot.workers.length} of ${snapshot.workerCount}` : snapshot.workerCount}</small
+              >
+            </h2>
             <p id="action-result" class="note" role="status"></p>
             <table id="workers">
               <thead>

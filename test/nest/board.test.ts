@@ -283,6 +283,22 @@ describe('board options', () => {
     expect(await res.text()).toContain('"base":"/ops/workers"');
   });
 
+  it('a snapshot lists at most 500 workers and says how many there are', async () => {
+    const registry = await boot({});
+    const idle = chan<never>(0, { name: 'many' });
+    for (let i = 0; i < 600; i++)
+      registry.spawn(`w${i}`, (ctx) => idle.recv(ctx), { restart: 'temporary' });
+    const state = (await (await fetch(`${base}/gorx/state`)).json()) as {
+      workers: { name: string }[];
+      workerCount: number;
+    };
+    expect(state.workerCount).toBe(602);
+    expect(state.workers.length).toBe(500);
+    expect(state.workers[0]!.name).toBe('mailer');
+    const page = await (await fetch(`${base}/gorx`)).text();
+    expect(page).toMatch(/id="worker-count"\s*>\s*500 of 602\s*</);
+  });
+
   it('actions without a guard, and malformed options, are refused when the module is declared', () => {
     expect(() => GorxModule.forRoot({ board: { actions: true } })).toThrow(
       expect.objectContaining({ code: 'ERR_BOARD_GUARD_REQUIRED' }),

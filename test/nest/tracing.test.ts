@@ -165,6 +165,25 @@ describe('traces', () => {
     expect(inside).toEqual([a!.spanContext().spanId, b!.spanContext().spanId]);
   });
 
+  it("a schedule's overlap supersede: the next tick's run links to the run it killed", async () => {
+    useFakeTime();
+    t = await createApp({}, { tracing: true });
+    t.registry.spawn('slow', (ctx) => sleep(10_000, ctx), {
+      schedule: { intervalMs: 1_000, overlap: 'supersede' },
+    });
+    await jest.advanceTimersByTimeAsync(2_000); // tick 1 starts a run, tick 2 supersedes it
+    await t.registry.stop('slow');
+    const [first, second] = byName('worker slow');
+    expect(first!.attributes).toMatchObject({
+      'gorx.exit.reason': 'superseded',
+      'gorx.exit.outcome': 'killed',
+    });
+    expect(second!.links).toMatchObject([
+      { context: first!.spanContext(), attributes: { 'gorx.link': 'supersedes' } },
+    ]);
+    expect(second!.attributes).toMatchObject({ 'gorx.attempt': 2, 'gorx.exit.reason': 'stop' });
+  });
+
   it('a failed run records its exception and an error status', async () => {
     useFakeTime();
     t = await createApp({}, { tracing: true });
