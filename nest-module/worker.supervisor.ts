@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { GORX_MODULE_OPTIONS } from './gorx.module-definition.js';
+import type { LeaseStore } from 'gorx/cluster';
 import type { SupervisorHost } from './internal/host.js';
 import {
   checkTimerMs,
@@ -21,6 +22,7 @@ import { gateDestroyHooks } from './internal/shutdown-gate.js';
 import { SupersedeSlots } from './internal/supersede-slots.js';
 import { GORX_TELEMETRY } from './internal/telemetry.provider.js';
 import { STOP_REASON, type Telemetry } from './internal/telemetry.js';
+import { ClusterSupersede } from './internal/cluster-supersede.js';
 import { WorkerRunner } from './internal/worker-runner.js';
 import type { WorkerFunction } from './worker.context.js';
 import { ShutdownError, WorkerRegistryError } from './worker.errors.js';
@@ -60,6 +62,7 @@ export class WorkerSupervisor
   private readonly workers = new Map<string, WorkerRunner>();
   private readonly slotGroups: SupersedeSlots[] = [];
   private shutdown: Promise<void> | null = null;
+  private clusterRuns: ClusterSupersede | null = null;
   private ungate: () => void = () => {};
 
   /** Metrics and traces (`metrics` / `tracing` options); null when neither is configured. */
@@ -79,6 +82,21 @@ export class WorkerSupervisor
   /** The state of every worker (gauges read it at scrape time). */
   private *states(): Iterable<WorkerState> {
     for (const w of this.workers.values()) yield w.state;
+  }
+
+  get clusterStore(): LeaseStore | undefined {
+    return this.options.cluster?.store;
+  }
+
+  /** The tracker of `@Supersede({ scope: 'cluster' })` calls; throws without a cluster store. */
+  clusterSupersede(where: string): ClusterSupersede {
+    const store = this.clusterStore;
+    if (store === undefined) {
+      throw new TypeError(
+        `${where}: scope 'cluster' needs a lease store: GorxModule.forRoot({ cluster: { store: postgresStore(...) } })`,
+      );
+    }
+    return (this.clusterRuns ??= new ClusterSupersede(this, store));
   }
 
   get lifecycleLogLevel(): LifecycleLogLevel {
@@ -244,6 +262,7 @@ export class WorkerSupervisor
     const waits: Promise<void>[] = [];
     for (const w of this.workers.values()) waits.push(w.stop(reason));
     for (const s of this.slotGroups) waits.push(s.killAll(reason));
+    if (this.clusterRuns !== null) waits.push(this.clusterRuns.killAll(reason));
     if (await withinGrace(Promise.all(waits), grace)) return;
     const stubborn = [
       ...[...this.workers.values()]

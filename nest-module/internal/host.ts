@@ -2,6 +2,7 @@
  * What the per-worker state machines and supersede slots need from their owner (the supervisor):
  * an event sink, a logger, randomness (replaceable in tests), the shutdown flag and telemetry.
  */
+import type { LeaseStore } from 'gorx/cluster';
 import type { WorkerEvent } from '../worker.events.js';
 import type { LifecycleLogLevel } from '../worker.options.js';
 import type { Telemetry } from './telemetry.js';
@@ -25,6 +26,8 @@ export interface SupervisorHost {
   random(): number;
   /** Metrics and traces of runs; null when none are configured (the common, free case). */
   readonly telemetry: Telemetry | null;
+  /** The lease store of cluster singletons (`GorxModule.forRoot({ cluster })`), if any. */
+  readonly clusterStore: LeaseStore | undefined;
 }
 
 /** One log line prefix for every message about a worker run. */

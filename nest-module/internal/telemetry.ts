@@ -26,7 +26,8 @@ export type RunKind = 'worker' | 'supersede';
 export type ExitOutcome = 'ok' | 'error' | 'killed' | 'terminated';
 
 /** Why a run was killed. */
-export type KillCause = 'stop' | 'restart' | 'remove' | 'shutdown' | 'hung' | 'superseded';
+export type KillCause =
+  'stop' | 'restart' | 'remove' | 'shutdown' | 'hung' | 'superseded' | 'lease-lost';
 
 /** Why a run ended, as traces show it: it returned, it failed, or the kill cause. */
 export type ExitReason = 'returned' | 'failed' | KillCause;
@@ -181,19 +182,22 @@ function killOutcome(exit: GoroutineExit): ExitOutcome {
   return (exit as { terminated?: unknown }).terminated === true ? 'terminated' : 'killed';
 }
 
-/** The cause of a kill, from the reason given to `kill()`. */
+/** The cause of a kill, from the reason given to `kill()` (or the exit it became). */
 export function killCauseOf(reason: unknown): KillCause {
-  const r = reason instanceof GoroutineExit && !isExitClass(reason) ? reason.reason : reason;
+  return (
+    knownCause(reason) ??
+    (reason instanceof GoroutineExit ? knownCause(reason.reason) : null) ??
+    'stop'
+  );
+}
+
+function knownCause(r: unknown): KillCause | null {
   if (r instanceof ShutdownError) return 'shutdown';
   if (r instanceof HeartbeatTimeoutError) return 'hung';
   if (r instanceof SupersededError) return 'superseded';
+  // gorx/cluster's LeaseLostError, matched by code: telemetry does not load gorx/cluster.
+  if ((r as { code?: unknown } | null)?.code === 'ERR_LEASE_LOST') return 'lease-lost';
   if (r === STOP_REASON.remove) return 'remove';
   if (r === STOP_REASON.restart) return 'restart';
-  return 'stop';
-}
-
-function isExitClass(e: GoroutineExit): boolean {
-  return (
-    e instanceof ShutdownError || e instanceof HeartbeatTimeoutError || e instanceof SupersededError
-  );
+  return null;
 }

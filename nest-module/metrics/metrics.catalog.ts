@@ -58,6 +58,22 @@ export const METRICS = define({
     help: 'Runs superseded by a newer call with the same key (or by the next tick of a schedule), by worker or supersede scope.',
     labels: ['worker'],
   },
+  leaseAcquisitions: {
+    type: 'counter',
+    prometheus: 'gorx_lease_acquisitions_total',
+    openTelemetry: 'gorx.lease.acquisitions',
+    unit: '{lease}',
+    help: 'Leases a cluster singleton worker acquired on this replica (its run left standby).',
+    labels: ['worker'],
+  },
+  leaseLosses: {
+    type: 'counter',
+    prometheus: 'gorx_lease_losses_total',
+    openTelemetry: 'gorx.lease.losses',
+    unit: '{lease}',
+    help: 'Leases a cluster singleton worker lost on this replica (its run was killed with LeaseLostError).',
+    labels: ['worker'],
+  },
   workers: {
     type: 'gauge',
     prometheus: 'gorx_workers',
@@ -107,6 +123,7 @@ export const WORKER_STATES = Object.freeze([
   'stopped',
   'failed',
   'gave-up',
+  'standby',
 ] as const satisfies readonly WorkerState[]);
 
 // A state added to WorkerState but not listed above fails the type check here.

@@ -3,6 +3,7 @@
  * that decides which figure a moment of a run feeds.
  */
 import { goroutines } from 'gorx';
+import type { WorkerEvent } from '../worker.events.js';
 import type {
   RunEnd,
   RunRecord,
@@ -51,6 +52,19 @@ export class MetricsSink implements TelemetrySink {
         b.observe('killLatency', { kind: run.kind, cause: run.killCause! }, end.killLatencyS);
       }
     }
+  }
+
+  /** Figures that come from events alone: the leases of cluster singletons. */
+  event(e: WorkerEvent): void {
+    const key =
+      e.type === 'lease-acquired'
+        ? 'leaseAcquisitions'
+        : e.type === 'lease-lost'
+          ? 'leaseLosses'
+          : null;
+    if (key === null) return;
+    const labels = { worker: e.worker };
+    for (const b of this.backends) b.add(key, labels);
   }
 
   close(): void {

@@ -14,7 +14,11 @@ import {
 import { SupersededError, chan, sleep } from 'gorx';
 import { BackgroundWorker, ObservabilityError, type WorkerContext } from 'gorx/nest';
 import { Registry } from 'prom-client';
+import { LeaseLostError } from 'gorx/cluster';
+import { killCauseOf } from '../../nest-module/internal/telemetry.js';
 import { GORX_TELEMETRY, load } from '../../nest-module/internal/telemetry.provider.js';
+import { WORKER_STATES } from '../../nest-module/metrics/metrics.catalog.js';
+import { WorkerSupervisor } from '../../nest-module/worker.supervisor.js';
 import { createApp, closeAndExpectNothingLeft, useFakeTime, type TestApp } from './nest-helpers.js';
 
 let t: TestApp | null = null;
@@ -146,7 +150,7 @@ describe('Prometheus metrics (prom-client)', () => {
     useFakeTime();
     const registry = new Registry();
     t = await createApp({}, { metrics: { prometheus: { registry } } });
-    expect((await samples(registry, 'gorx_workers{')).length).toBe(9);
+    expect((await samples(registry, 'gorx_workers{')).length).toBe(WORKER_STATES.length);
     await closeAndExpectNothingLeft(t);
     t = null;
     expect(await registry.metrics()).not.toContain('gorx_');
@@ -187,6 +191,19 @@ describe('Prometheus metrics (prom-client)', () => {
       message:
         'metrics.prometheus needs the optional peer dependency "gorx-no-such-peer" (npm i gorx-no-such-peer)',
     });
+  });
+
+  it('count lease acquisitions and losses of cluster singletons from their events; a lost lease is a kill cause of its own', async () => {
+    useFakeTime();
+    const registry = new Registry();
+    t = await createApp({}, { metrics: { prometheus: { registry } } });
+    const supervisor = t.app.get(WorkerSupervisor);
+    for (const type of ['lease-acquired', 'lease-lost', 'lease-acquired'] as const) {
+      supervisor.emit({ type, worker: 'reports', attempt: 1, at: Date.now() });
+    }
+    expect(await value(registry, 'gorx_lease_acquisitions_total{worker="reports"}')).toBe(2);
+    expect(await value(registry, 'gorx_lease_losses_total{worker="reports"}')).toBe(1);
+    expect(killCauseOf(new LeaseLostError('reports', 'renewal failed'))).toBe('lease-lost');
   });
 
   it('without metrics or tracing options the supervisor observes nothing (telemetry is null)', async () => {
