@@ -6,7 +6,7 @@ import { AppController } from './app.controller.js';
 import { BoardAuthGuard } from './board-auth.guard.js';
 import { SAMPLE_CONFIG, defaultSampleConfig, workerSettings } from './sample.config.js';
 import { ScenesService } from './scenes.service.js';
-import { FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js';
+import { CpuWorker, FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js';
 
 @Module({
   imports: [
@@ -39,6 +39,7 @@ import { FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js
     FlakyWorker,
     JobWorker,
     ReportWorker,
+    CpuWorker,
     ScenesService,
   ],
 })
