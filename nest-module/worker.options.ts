@@ -5,6 +5,7 @@
  * @module
  */
 import type { LeaseStore } from 'gorx/cluster';
+import type { GorxMetricsOptions } from './observability.options.js';
 
 /**
  * The restart policies, in one list: the `RestartPolicy` type and the option check both come
@@ -257,6 +258,16 @@ export interface GorxModuleOptions {
    * come first; the rest are counted (`omitted`, `counts`), so the body stays bounded.
    */
   healthDetailsLimit?: number | undefined;
+  /**
+   * Metrics of workers, supersede calls and goroutines through `prom-client` and/or the
+   * OpenTelemetry metrics API (optional peers, loaded only when configured). Off by default.
+   */
+  metrics?: GorxMetricsOptions | undefined;
+  /**
+   * One OpenTelemetry span per worker run and per supersede call (needs `@opentelemetry/api`
+   * and a registered tracer provider). Off by default.
+   */
+  tracing?: boolean | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { SupersedeMode } from './internal/supersede-slots.js';
 import type { WorkerFunction } from './worker.context.js';
 import type { WorkerEvent, WorkerStatus } from './worker.events.js';
 import type { BackgroundWorkerOptions } from './worker.options.js';
+import { STOP_REASON } from './internal/telemetry.js';
 import { WorkerSupervisor } from './worker.supervisor.js';
 
 /**
@@ -119,7 +120,7 @@ export class WorkerRegistry {
   /** `stop` then `start`, each within the grace. */
   async restart(name: string, options?: StopOptions): Promise<void> {
     this.supervisor.assertOpen(`restart "${name}"`);
-    await this.supervisor.stop(name, options?.graceMs, 'restarted by request');
+    await this.supervisor.stop(name, options?.graceMs, STOP_REASON.restart);
     await this.supervisor.start(name, options?.graceMs);
   }
 
