@@ -52,6 +52,8 @@ export const GORX_MODULE_OPTIONS = definition.MODULE_OPTIONS_TOKEN;
 export type GorxRootOptions = GorxModuleOptions & {
   /** Register the module globally (Nest's `global: true`), so `WorkerRegistry` injects everywhere. */
   isGlobal?: boolean | undefined;
+  /** A live worker board (off unless given); see `GorxBoardOptions`. */
+  board?: GorxBoardOptions | undefined;
 };
 
 /**

@@ -249,9 +249,9 @@ describe('OpenTelemetry metrics', () => {
     );
     const duration = all.find((m) => m.descriptor.name === 'gorx.run.duration')!;
     expect(duration.descriptor.unit).toBe('s');
-    const hung = duration.dataPoints.find(
+    const hung = (duration.dataPoints as DataPoint<Histogram>[]).find(
       (p) => p.attributes.worker === 'beating',
-    ) as DataPoint<Histogram>;
+    )!;
     expect(hung.value).toMatchObject({ count: 1, sum: 1 });
     await reader.shutdown();
   });
