@@ -4,7 +4,7 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { go, GoroutineExit, SupersededError, type Goroutine } from 'gorx';
-import { reportLater } from './internal/as-error.js';
+import { reportLater } from './internal/report-later.js';
 import { forwardSource } from './internal/run-go.js';
 import type { GoWork } from './go-work.js';
 

@@ -4,7 +4,7 @@
  */
 import { Observable, type Subscriber } from 'rxjs';
 import { chan, type Chan } from 'gorx';
-import { asError } from './internal/as-error.js';
+import { asError } from '../internal/as-error.js';
 import { ChannelOverflowError } from './overflow-error.js';
 
 /**

@@ -5,7 +5,7 @@
 import type { Observable, Subscriber, Subscription } from 'rxjs';
 import { go, GoroutineExit, type Goroutine } from 'gorx';
 import type { GoWork } from '../go-work.js';
-import { reportLater } from './as-error.js';
+import { reportLater } from './report-later.js';
 
 /**
  * Starts `fn(value)` as a goroutine tracked in `running`. Its result is emitted, then `after()`
