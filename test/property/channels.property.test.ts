@@ -13,7 +13,6 @@ import { printable, programArb, type Program } from './random-program.js';
 import { runSelectScene, selectSceneArb } from './select-scene.js';
 import { withSeededRandom } from './seeded-random.js';
 
-
 afterEach(() => expectNothingLeft());
 
 /**
@@ -70,7 +69,9 @@ describe('channels under random concurrent programs', () => {
 
 describe('select with several ready cases', () => {
   it('commits exactly one case: every other channel, waiting sender and waiting receiver is untouched', async () => {
-    await fc.assert(fc.asyncProperty(selectSceneArb(), runSelectScene), { numRuns: propertyRuns(500) });
+    await fc.assert(fc.asyncProperty(selectSceneArb(), runSelectScene), {
+      numRuns: propertyRuns(500),
+    });
   }, 600_000);
 });
 

@@ -18,7 +18,6 @@
  * a receiver, nothing waits on a closed channel or a settled promise), waiters are served in
  * arrival order, and gorx's parked-op count equals the ops the actors wait on.
  */
-import { setImmediate as realSetImmediate } from 'node:timers';
 import {
   ChannelClosedError,
   chan,
@@ -31,6 +30,7 @@ import {
   type SelectCase,
 } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
+import { flush, macrotask } from '../helpers/turns.js';
 import {
   showCase,
   type AbortMode,
@@ -103,15 +103,8 @@ type SelectOutcome = { index: number; value: unknown; ok: boolean };
 
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: unknown; aborted: boolean };
 
-/** Settles every pending promise chain (the actors are at most a few awaits deep). */
-async function settle(): Promise<void> {
-  for (let i = 0; i < 30; i++) await Promise.resolve();
-}
-
-/** A macrotask: lets gorx refill its per-turn op budget so no completion is deferred mid-run. */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => realSetImmediate(resolve));
-}
+/** Microtask rounds that let every actor reach its next gate (they are a few awaits deep). */
+const ACTOR_DEPTH = 30;
 
 const showResult = (v: unknown): string => {
   if (v === undefined) return 'done';
@@ -145,11 +138,11 @@ class ProgramRun {
   }
 
   async run(): Promise<void> {
-    await nextTurn();
+    await macrotask(); // a fresh per-turn op budget: no completion is deferred mid-run
     this.trace.expect(parkedCount() === 0, `${parkedCount()} ops parked before the run started`);
     const done = this.actors.map((a) => this.actor(a, this.program.actors[a.id]!));
     try {
-      await settle();
+      await flush(ACTOR_DEPTH);
       this.checkQuiescent();
       for (;;) {
         const moves = this.moves();
@@ -157,7 +150,7 @@ class ProgramRun {
         const pick = this.program.picks[this.step] ?? 0;
         this.step++;
         moves[pick % moves.length]!();
-        await settle();
+        await flush(ACTOR_DEPTH);
         this.checkQuiescent();
         this.trace.throwIfViolated();
       }
@@ -175,7 +168,7 @@ class ProgramRun {
           a.parked?.controller.abort(a.parked.reason);
           a.release?.();
         }
-        await settle();
+        await flush(ACTOR_DEPTH);
       }
     }
   }
@@ -755,7 +748,7 @@ class ProgramRun {
         }
       }
       for (const a of this.actors) if (a.state === 'idle') this.advance(a);
-      await settle();
+      await flush(ACTOR_DEPTH);
     }
     this.trace.expect(
       this.actors.every((a) => a.state === 'done'),

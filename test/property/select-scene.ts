@@ -6,7 +6,6 @@
  * untouched. When nothing is ready the select parks, and one "trigger" op on one channel must wake
  * it through at most one case.
  */
-import { setImmediate as realSetImmediate } from 'node:timers';
 import fc from 'fast-check';
 import {
   ChannelClosedError,
@@ -20,6 +19,7 @@ import {
   type TryRecvResult,
 } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
+import { flush, macrotask } from '../helpers/turns.js';
 import { CAPACITIES, showCase, type CaseSpec } from './random-program.js';
 import { withSeededRandom } from './seeded-random.js';
 import { Trace, describeError } from './trace.js';
@@ -164,10 +164,6 @@ interface Effects {
 
 const isSelect = (e: Entry): e is SelectEntry => 'select' in e;
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
 class SceneRun {
   private readonly chans: Chan<string>[];
   private readonly model: ChanModel[];
@@ -196,11 +192,11 @@ class SceneRun {
   }
 
   async run(): Promise<void> {
-    await new Promise((resolve) => realSetImmediate(resolve));
+    await macrotask();
     this.trace.expect(parkedCount() === 0, `${parkedCount()} ops parked before the scene started`);
     try {
       this.setUp();
-      await settle();
+      await flush();
       this.compare('after set-up', false);
       this.trace.throwIfViolated();
       const ready = this.scene.cases.map((c) => this.ready(c));
@@ -212,7 +208,7 @@ class SceneRun {
     } finally {
       for (const w of this.waiting) w.controller.abort(w.reason);
       this.selectController.abort(new Error('clean-up after a failure'));
-      await settle();
+      await flush();
     }
   }
 
@@ -274,13 +270,13 @@ class SceneRun {
     try {
       result = trySelect(this.built);
     } catch (error) {
-      await settle();
+      await flush();
       this.trace.note(`trySelect threw ${describeError(error)}`);
       this.expectClosedSendCase(error, ready);
       this.compare('after trySelect threw', false);
       return;
     }
-    await settle();
+    await flush();
     if (result === undefined) {
       this.trace.note('trySelect -> default');
       this.trace.expect(!ready.includes(true), 'trySelect took the default while a case was ready');
@@ -300,13 +296,13 @@ class SceneRun {
       (v) => (settled = { ok: true, value: v }),
       (error: unknown) => (settled = { ok: false, error }),
     );
-    await settle();
+    await flush();
     const outcome = settled as Settled | null;
     if (ready.includes(true)) {
       if (outcome === null) {
         this.trace.violate('select parked although a case was ready');
         controller.abort(reason);
-        await settle();
+        await flush();
         return;
       }
       let effects: Effects | undefined;
@@ -337,14 +333,14 @@ class SceneRun {
     this.trace.throwIfViolated();
 
     const real = this.triggerReal();
-    await settle();
+    await flush();
     const after = settled as Settled | null;
     const effects = this.triggerModel(real, after);
     this.checkSelectAgainstModel(after, effects);
     const stillParked = after === null;
     if (stillParked) {
       controller.abort(reason);
-      await settle();
+      await flush();
       const end = settled as Settled | null;
       this.trace.expect(
         end !== null && !end.ok && end.error === reason,
@@ -615,7 +611,7 @@ class SceneRun {
   private async cleanUp(): Promise<void> {
     const parked = this.waiting.filter((w) => w.settled === null);
     for (const w of parked) w.controller.abort(w.reason);
-    await settle();
+    await flush();
     for (const w of parked) {
       this.trace.expect(
         w.settled !== null && !w.settled.ok && w.settled.error === w.reason,
