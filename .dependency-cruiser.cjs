@@ -2,6 +2,8 @@
 //
 //   src/internal  <-  src  <-  adapters/*, threads/, cluster/  <-  nest-module/
 //
+// with two leaves under src/ that every layer may import: src/types.ts (public types) and
+// src/errors.ts (the error classes internals throw).
 // Type-only imports count (tsPreCompilationDeps): a type cycle today is a value cycle tomorrow.
 // Outside the core, the core is reached only through its public barrel (`gorx`, mapped by the
 // tsconfig paths to src/index.ts), and one entry point reaches another only through its barrel.
@@ -19,10 +21,25 @@ module.exports = {
       name: 'internal-never-imports-upward',
       severity: 'error',
       comment:
-        'src/internal is the bottom layer: it imports only src/internal (public types live in a ' +
-        'leaf module that src/internal owns or that src re-exports).',
+        'src/internal is the bottom layer: besides itself it imports only the leaf modules of ' +
+        'public types and errors (src/types.ts, src/errors.ts), never the public API files.',
       from: { path: '^src/internal/' },
-      to: { path: '^(src/(?!internal/)|adapters/|threads/|cluster/|nest-module/)' },
+      to: {
+        path: '^(src/|adapters/|threads/|cluster/|nest-module/)',
+        pathNot: '^src/(internal/|types\\.ts$|errors\\.ts$)',
+      },
+    },
+    {
+      name: 'public-leaves-stay-leaves',
+      severity: 'error',
+      comment:
+        'src/types.ts and src/errors.ts are leaves (everything may import them): they import ' +
+        'only each other.',
+      from: { path: '^src/(types|errors)\\.ts$' },
+      to: {
+        path: '^(src|adapters|threads|cluster|nest-module)/',
+        pathNot: '^src/(types|errors)\\.ts$',
+      },
     },
     {
       name: 'core-imports-no-outer-layer',
