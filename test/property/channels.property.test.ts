@@ -48,6 +48,7 @@ const regressions: Program[] = [
       ],
       [{ kind: 'recv', ch: 1, abort: 'never' }],
     ],
+    kinds: [],
     picks: [0, 0, 0, 0],
     seed: 0,
   }),
