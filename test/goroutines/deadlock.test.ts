@@ -8,8 +8,8 @@ import { cleanUp } from './support.js';
 
 const HEADLINE = 'all goroutines are asleep - deadlock!';
 
-async function runFixture(name: string): Promise<Run> {
-  return runScript(await bundle(`test/fixtures/${name}`));
+async function runFixture(name: string, ...args: string[]): Promise<Run> {
+  return runScript(await bundle(`test/fixtures/${name}`), args);
 }
 
 /** The JSON lines a fixture printed. */
@@ -73,6 +73,24 @@ describe('deadlock detection (child processes)', () => {
     expect(r.stderr).toContain('main program: blocked in recv on chan "inbox"');
     expect(r.stderr).toContain('pass ctx.signal to operations inside goroutines');
   }, 20_000);
+
+  it('a callback receiver alone (a fromChannel subscription) is no deadlock: the process exits 0', async () => {
+    const r = await runFixture('callback-receivers.mjs');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('next to a blocked receive, callback receivers are listed as listening, not as blocked', async () => {
+    const r = await runFixture('callback-receivers.mjs', 'blocked');
+    expect(r.code).toBe(3);
+    const [e] = lines(r.stdout);
+    expect(e!.name).toBe('DeadlockError');
+    const message = e!.message as string;
+    expect(message).toContain('main program: blocked in recv on chan "replies"');
+    expect(message).toContain('listening (not blocked): recvCallback on chan "events"');
+    expect(message).toContain('listening (not blocked): selectCallback [recv on chan "alerts"]');
+    expect(message).not.toContain('blocked in recvCallback');
+  });
 
   it('does not fire while a timer can still complete the blocked operations', async () => {
     const r = await runFixture('no-deadlock.mjs');

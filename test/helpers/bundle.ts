@@ -47,11 +47,11 @@ export async function bundle(
 }
 
 /** Runs a built script with Node and collects its exit code and output (bounded by a timeout). */
-export function runScript(file: string, timeoutMs = 15_000): Promise<Run> {
+export function runScript(file: string, args: string[] = [], timeoutMs = 15_000): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [file],
+      [file, ...args],
       { cwd: root, timeout: timeoutMs },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
