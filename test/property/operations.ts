@@ -200,7 +200,10 @@ function tryRecvNow(s: RunState, c: number, who: string, checkReady: boolean): v
   const r = s.chans[c]!.tryRecv();
   if (r.ok) {
     s.trace.note(`${label} -> ${r.value}`);
-    s.trace.expect(ready !== false, `${label}: got ${r.value}, but the model says nothing was ready`);
+    s.trace.expect(
+      ready !== false,
+      `${label}: got ${r.value}, but the model says nothing was ready`,
+    );
     s.model.receive(c, r.value, label);
   } else {
     s.trace.note(`${label} -> nothing (closed: ${r.closed})`);
@@ -221,11 +224,7 @@ function followUp(s: RunState, a: Actor, then: FollowUp | null, label: string): 
 }
 
 /** `for await (const v of range(ch, ...))` for up to `max` values, then `break`. */
-function* rangeOp(
-  s: RunState,
-  a: Actor,
-  op: Extract<OpSpec, { kind: 'range' }>,
-): Op<void> {
+function* rangeOp(s: RunState, a: Actor, op: Extract<OpSpec, { kind: 'range' }>): Op<void> {
   const c = op.ch;
   const ch = s.chans[c]!;
   const label = `a${a.id} range c${c}`;

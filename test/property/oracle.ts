@@ -91,7 +91,11 @@ function checkServedInOrder(s: RunState, parked: Parked[], at: string): void {
     if (p.served === null || parked.includes(p)) continue;
     const { dir, ch } = p.served;
     for (const q of parked) {
-      if (q.order !== 0 && q.order < p.order && (dir === 'recv' ? q.recvOn : q.sendOn).includes(ch)) {
+      if (
+        q.order !== 0 &&
+        q.order < p.order &&
+        (dir === 'recv' ? q.recvOn : q.sendOn).includes(ch)
+      ) {
         s.trace.violate(
           `${at}: ${p.label} was served on c${ch} before ${q.label}, which waited longer`,
         );
@@ -150,7 +154,8 @@ export function checkSelect(
       `${label}: fired recv p${c.p} with ${showResult(r)}, but p${c.p} is ` +
         (slot.settledAt === null ? 'pending' : `${slot.outcome}d`),
     );
-    if (p === null) s.trace.expect(sel.ready[r.index]!, `${label}: fired p${c.p}, not known settled`);
+    if (p === null)
+      s.trace.expect(sel.ready[r.index]!, `${label}: fired p${c.p}, not known settled`);
     return;
   }
   if (c === undefined || c.ch === null) {

@@ -48,7 +48,12 @@ export type OpSpec =
   | { readonly kind: 'select'; readonly cases: readonly AnyCaseSpec[]; readonly abort: AbortMode }
   | { readonly kind: 'trySelect'; readonly cases: readonly AnyCaseSpec[] }
   /** `for await (const v of range(ch, ...))`, leaving the loop after `max` values. */
-  | { readonly kind: 'range'; readonly ch: number; readonly max: number; readonly abort: AbortMode };
+  | {
+      readonly kind: 'range';
+      readonly ch: number;
+      readonly max: number;
+      readonly abort: AbortMode;
+    };
 
 /**
  * How an actor runs: a plain async function (its blocking ops take an AbortSignal), an async

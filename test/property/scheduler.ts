@@ -140,11 +140,14 @@ export function moves(s: RunState): (() => void)[] {
   s.chans.forEach((_, c) => {
     if (s.model.isClosed(c)) return;
     const victims = s.actors.filter(
-      (a) => a.parked !== null && a.parked.killable && a.killed === null && a.parked.recvOn.includes(c),
+      (a) =>
+        a.parked !== null && a.parked.killable && a.killed === null && a.parked.recvOn.includes(c),
     );
     if (victims.length === 0) return;
     out.push(() => {
-      s.trace.note(`hand ${victims.length} value(s) to c${c}, then kill ${victims.map((v) => `a${v.id}`).join(', ')}`);
+      s.trace.note(
+        `hand ${victims.length} value(s) to c${c}, then kill ${victims.map((v) => `a${v.id}`).join(', ')}`,
+      );
       for (let k = 0; k < victims.length; k++) trySendNow(s, null, c, 'scheduler', false);
       for (const v of victims) kill(s, v);
     });
@@ -191,7 +194,10 @@ export async function finish(s: RunState): Promise<void> {
   }
   s.trace.expect(
     s.actors.every((a) => a.state === 'done'),
-    `after cancelling: ${s.actors.filter((a) => a.state !== 'done').map((a) => `a${a.id} ${a.state}`).join(', ')} did not finish`,
+    `after cancelling: ${s.actors
+      .filter((a) => a.state !== 'done')
+      .map((a) => `a${a.id} ${a.state}`)
+      .join(', ')} did not finish`,
   );
   s.trace.expect(
     s.actors.every((a) => a.killed === null || a.killed.resolved),
