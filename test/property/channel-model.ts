@@ -61,6 +61,12 @@ export class ChannelModel {
     return this.committed[c]!.length - this.received[c]!.length;
   }
 
+  /** The values the buffer must hold now, oldest first (FIFO: the order their sends completed). */
+  bufferedValues(c: number): string[] {
+    const out = new Set(this.received[c]);
+    return this.committed[c]!.filter((v) => !out.has(v));
+  }
+
   capacity(c: number): number {
     return this.capacities[c]!;
   }

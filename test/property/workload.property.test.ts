@@ -9,7 +9,7 @@
 //
 // `npm test` runs it briefly; PROPERTY_RUNS=<n> runs it long. A failure prints the seed, which
 // replays the same workload (every choice comes from it).
-import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, beforeEach, describe, it, jest } from '@jest/globals';
 import fc from 'fast-check';
 import { take, type Subscription } from 'rxjs';
 import {
