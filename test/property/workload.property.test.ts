@@ -1,7 +1,8 @@
 // A seeded random workload, model-checked: producers (async and generator goroutines counted by a
 // WaitGroup) feed a job channel that a closer closes once they are all done; consumers of every
 // kind take from it (a Group of range loops, select loops and generator receivers; a plain loop
-// with its own AbortSignal; fromChannel with take(n); fromChannelGo), while a seeded chaos script
+// with its own AbortSignal; fromChannel with take(n); fromChannelGo; a goroutine ranging over
+// toChannel(fromChannel(jobs))), while a seeded chaos script
 // kills producers and consumers, aborts the plain loop and unsubscribes the Observables at
 // random virtual times. The model is the ledger of values: every value whose send completed is
 // seen by exactly one consumer's code or is still in the channel at the end, no value is seen
@@ -23,9 +24,10 @@ import {
   recv,
   select,
   sleep,
+  type Chan,
   type Goroutine,
 } from 'gorx';
-import { fromChannel, fromChannelGo } from 'gorx/rxjs';
+import { fromChannel, fromChannelGo, toChannel } from 'gorx/rxjs';
 import { expectNothingLeft } from '../helpers/leaks.js';
 import { propertyRuns } from '../helpers/property-runs.js';
 import { flush, macrotask } from '../helpers/turns.js';
@@ -43,7 +45,8 @@ afterEach(() => {
   }
 });
 
-type ConsumerKind = 'range' | 'select' | 'generator' | 'plain' | 'fromChannel' | 'fromChannelGo';
+type ConsumerKind =
+  'range' | 'select' | 'generator' | 'plain' | 'fromChannel' | 'fromChannelGo' | 'toChannel';
 const KINDS: ConsumerKind[] = [
   'range',
   'select',
@@ -51,6 +54,7 @@ const KINDS: ConsumerKind[] = [
   'plain',
   'fromChannel',
   'fromChannelGo',
+  'toChannel',
 ];
 
 /** What the workload saw; checked against the model at the end. */
@@ -140,6 +144,8 @@ async function runWorkload(seed: number): Promise<void> {
   const consumers = 1 + int(4);
   const plainAborts: AbortController[] = [];
   const plainLoops: Promise<void>[] = [];
+  /** toChannel(fromChannel(jobs)) bridges: values in them are still in a channel. */
+  const bridges: Chan<string>[] = [];
   for (let j = 0; j < consumers; j++) {
     const who = `c${j}`;
     const kind = KINDS[int(KINDS.length)]!;
@@ -223,6 +229,27 @@ async function runWorkload(seed: number): Promise<void> {
         teardowns.push(() => sub.unsubscribe());
         break;
       }
+      case 'toChannel': {
+        // Round trip through RxJS: fromChannel into an unbounded toChannel, ranged by a goroutine.
+        const bridge = toChannel(fromChannel(jobs), {
+          overflow: 'unbounded',
+          name: `${who}-bridge`,
+        });
+        bridges.push(bridge);
+        killable.push({
+          name: who,
+          g: group.go(
+            async (ctx) => {
+              for await (const v of range(bridge, ctx)) {
+                ledger.see(v, who);
+                await sleep(pause, ctx);
+              }
+            },
+            { name: who },
+          ),
+        });
+        break;
+      }
       case 'fromChannelGo': {
         const sub = fromChannelGo(
           jobs,
@@ -274,9 +301,11 @@ async function runWorkload(seed: number): Promise<void> {
   const groupOutcome = await groupDone;
   await closer.kill();
   await flush();
-  if (!jobs.closed) jobs.close();
   const rest: string[] = [];
-  for (let r = jobs.tryRecv(); r.ok; r = jobs.tryRecv()) rest.push(r.value);
+  for (const ch of [jobs, ...bridges]) {
+    if (!ch.closed) ch.close(); // a bridge's close unsubscribes its fromChannel
+    for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) rest.push(r.value);
+  }
   await macrotask();
   unhandled.stop();
 
