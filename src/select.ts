@@ -117,8 +117,10 @@ function selectNow<const Cs extends readonly SelectCase[]>(
 ): Promise<SelectResult<Cs>> {
   checkCases(cases, 'select');
   const stop = stopReason(opts, 'select');
-  if (stop !== GO_ON) return rejectStopped(stop);
+  // Picked even when aborted: naming a promise case subscribes to it (see promise-case.ts), also
+  // for a select that is aborted before it starts.
   const chosen = pick(cases);
+  if (stop !== GO_ON) return rejectStopped(stop);
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -237,7 +239,19 @@ function checkCases(cases: readonly SelectCase[], fn: string): void {
       `${fn}: expected an array of cases built with recv() and send(), got ${describeValue(cases)}`,
     );
   }
-  for (let i = 0; i < cases.length; i++) channelOf(cases[i], i, fn);
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    // The common case first: a channel case built by recv() or send().
+    if (
+      typeof c === 'object' &&
+      c !== null &&
+      c.ch instanceof Channel &&
+      (c.kind === 'recv' || c.kind === 'send')
+    ) {
+      continue;
+    }
+    channelOf(c, i, fn);
+  }
 }
 
 /**
