@@ -1,8 +1,8 @@
 // package.json says `"sideEffects": false`: a bundler may then drop any gorx module whose exports
 // a program does not use. These tests bundle programs with esbuild honouring that claim and check
-// that nothing gorx needs at run time was dropped (the deadlock reporter of the goroutine runtime
-// is installed when its module loads, so dropping that module would make every deadlock report
-// say "main program" instead of naming the goroutines).
+// that nothing gorx needs at run time was dropped (once, the deadlock reporter of the goroutine
+// runtime was installed when its module loaded: esbuild dropped that module, and every deadlock
+// report said "main program" instead of naming the goroutines).
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,11 +17,7 @@ const normalize = (text: string): string =>
     .trimEnd();
 
 describe('sideEffects: what a bundler may drop', () => {
-  // KNOWN DEFECT until branch core lands issue 13 item 7: src/goroutines.ts installs the
-  // reporter at import while sideEffects is false, so esbuild drops it and the report says
-  // "main program" for every goroutine. `it.failing` passes while that is so and fails the day
-  // it is fixed: then turn it back into `it`.
-  it.failing(
+  it(
     'a tree-shaken bundle reports a deadlock exactly as the sources do, naming each blocked goroutine',
     async () => {
       const fixture = 'test/fixtures/deadlock-report.mjs';

@@ -282,13 +282,9 @@ function* performSelect(
   const closedAtIssue = op.cases.map(
     (c) => c.dir !== 'promise' && c.ch !== null && s.model.isClosed(c.ch),
   );
-  // gorx starts watching a promise when a select looks at its cases; a select whose signal is
-  // already aborted rejects before that (a goroutine actor ignores the abort mode; a callback
-  // select is started first and cancelled after, so it does look).
-  const preAborted = a.kind === 'plain' && op.kind === 'select' && op.abort === 'before';
-  if (!preAborted) {
-    for (const c of op.cases) if (c.dir === 'promise') s.promises[c.p]!.firstNamed ??= s.step;
-  }
+  // gorx starts watching a promise as soon as a select names it (even one whose signal is
+  // already aborted): it learns the promise's state a microtask later.
+  for (const c of op.cases) if (c.dir === 'promise') s.promises[c.p]!.firstNamed ??= s.step;
   const issued = { label, cases: op.cases, values, ready, closedAtIssue };
   const check = (out: Outcome<SelectOutcome | undefined>, p: Parked | null): void =>
     checkSelect(s, issued, out, p);
