@@ -17,29 +17,23 @@ const normalize = (text: string): string =>
     .trimEnd();
 
 describe('sideEffects: what a bundler may drop', () => {
-  it(
-    'a tree-shaken bundle reports a deadlock exactly as the sources do, naming each blocked goroutine',
-    async () => {
-      const fixture = 'test/fixtures/deadlock-report.mjs';
-      const [plain, shaken] = await Promise.all([
-        bundle(fixture, { tag: '-side-effects' }).then((f) => runScript(f)),
-        bundle(fixture, { respectSideEffects: true }).then((f) => runScript(f)),
-      ]);
-      expect(plain.stderr).toMatch(
-        /goroutine \d+ "worker" \[blocked, \d+ ms\]: recv on chan "jobs"/,
-      );
-      const report = (stderr: string): string[] =>
-        stderr
-          .split('\n')
-          .filter((l) => /^(goroutine \d+|main program:)/.test(l))
-          .map((l) => l.replace(/\d+ ms/, 'N ms'));
-      expect({ code: shaken.code, report: report(shaken.stderr) }).toEqual({
-        code: plain.code,
-        report: report(plain.stderr),
-      });
-    },
-    30_000,
-  );
+  it('a tree-shaken bundle reports a deadlock exactly as the sources do, naming each blocked goroutine', async () => {
+    const fixture = 'test/fixtures/deadlock-report.mjs';
+    const [plain, shaken] = await Promise.all([
+      bundle(fixture, { tag: '-side-effects' }).then((f) => runScript(f)),
+      bundle(fixture, { respectSideEffects: true }).then((f) => runScript(f)),
+    ]);
+    expect(plain.stderr).toMatch(/goroutine \d+ "worker" \[blocked, \d+ ms\]: recv on chan "jobs"/);
+    const report = (stderr: string): string[] =>
+      stderr
+        .split('\n')
+        .filter((l) => /^(goroutine \d+|main program:)/.test(l))
+        .map((l) => l.replace(/\d+ ms/, 'N ms'));
+    expect({ code: shaken.code, report: report(shaken.stderr) }).toEqual({
+      code: plain.code,
+      report: report(plain.stderr),
+    });
+  }, 30_000);
 
   it('a sample bundled with tree shaking prints its expected output', async () => {
     const run = await runScript(
