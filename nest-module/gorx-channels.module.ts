@@ -1,5 +1,6 @@
 /** @module */
 import {
+  Injectable,
   Module,
   type DynamicModule,
   type OnApplicationShutdown,
@@ -39,9 +40,45 @@ export interface GorxFeatureOptions {
 }
 
 /**
+ * The channels of one application, by name: every `forFeature` declaration of a name gets the
+ * same channel, and declarations that disagree on its capacity fail the bootstrap. Closes them all
+ * at application shutdown, after the workers were stopped, so no sender stays blocked.
+ */
+@Injectable()
+class GorxChannelDirectory implements OnApplicationShutdown {
+  private readonly channels = new Map<string, { capacity: number; ch: Chan<unknown> }>();
+
+  channel(name: string, capacity: number): Chan<unknown> {
+    const known = this.channels.get(name);
+    if (known === undefined) {
+      const ch = chan<unknown>(capacity, { name });
+      this.channels.set(name, { capacity, ch });
+      return ch;
+    }
+    if (known.capacity !== capacity) {
+      throw new TypeError(
+        `GorxModule.forFeature: channel "${name}" is declared with capacity ${known.capacity} and with capacity ${capacity}; ` +
+          'declarations of one name share one channel, so they must agree',
+      );
+    }
+    return known.ch;
+  }
+
+  onApplicationShutdown(): void {
+    for (const { ch } of this.channels.values()) if (!ch.closed) ch.close();
+  }
+}
+
+/** One directory per application: a static module is instantiated once, however often imported. */
+@Module({ providers: [GorxChannelDirectory], exports: [GorxChannelDirectory] })
+class GorxChannelDirectoryModule {}
+
+/**
  * The module `GorxModule.forFeature()` returns: one provider per channel (token
- * `getChannelToken(name)`), exported; the channels are closed at application shutdown, after
- * the workers were killed, so no sender stays blocked.
+ * `getChannelToken(name)`), exported. A channel name means one channel per application: two
+ * modules that declare `jobs` (with the same capacity) share it; different capacities fail the
+ * bootstrap with a `TypeError`. The channels are closed at application shutdown, after the workers
+ * were stopped, so no sender stays blocked.
  *
  * @example
  * ```ts
@@ -68,17 +105,15 @@ export class GorxChannelsModule {
     const tokens = options.channels.map((c) => getChannelToken(c.name));
     const providers: Provider[] = options.channels.map((c) => ({
       provide: getChannelToken(c.name),
-      useFactory: (): Chan<unknown> => chan<unknown>(c.capacity ?? 0, { name: c.name }),
+      inject: [GorxChannelDirectory],
+      useFactory: (directory: GorxChannelDirectory): Chan<unknown> =>
+        directory.channel(c.name, c.capacity ?? 0),
     }));
-    providers.push({
-      provide: Symbol('gorx:channel-closer'),
-      inject: tokens,
-      useFactory: (...channels: Chan<unknown>[]): OnApplicationShutdown => ({
-        onApplicationShutdown(): void {
-          for (const ch of channels) if (!ch.closed) ch.close();
-        },
-      }),
-    });
-    return { module: GorxChannelsModule, providers, exports: tokens };
+    return {
+      module: GorxChannelsModule,
+      imports: [GorxChannelDirectoryModule],
+      providers,
+      exports: tokens,
+    };
   }
 }

@@ -1,6 +1,6 @@
-/** Metadata keys and injection tokens. @module */
+/** Metadata keys (not exported from `gorx/nest`). @module */
 
-/** @internal Metadata key of `@BackgroundWorker()`. */
+/** Metadata key of `@BackgroundWorker()`. */
 export const GORX_WORKER_METADATA = 'gorx:background-worker';
-/** @internal Metadata key of `@Supersede()`. */
+/** Metadata key of `@Supersede()`. */
 export const GORX_SUPERSEDE_METADATA = 'gorx:supersede';

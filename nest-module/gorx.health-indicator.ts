@@ -1,14 +1,12 @@
 /** @module */
 import {
-  Inject,
   Injectable,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
-import { GORX_MODULE_OPTIONS } from './gorx.module-definition.js';
+import { errorText } from './internal/host.js';
 import type { WorkerState } from './worker.events.js';
-import type { GorxModuleOptions } from './worker.options.js';
 import { WorkerSupervisor } from './worker.supervisor.js';
 
 /**
@@ -23,7 +21,11 @@ import { WorkerSupervisor } from './worker.supervisor.js';
  */
 export interface WorkerHealth {
   state: WorkerState;
-  /** True while hung (including a heartbeat overdue but not yet handled) or given up. */
+  /**
+   * True while hung, given up, or still stopping after its stop grace ran out. The verdict on a
+   * hang is the heartbeat check's: a blocked event loop is not a hang (it shows in
+   * `eventLoopDelayMs`, down past `maxEventLoopDelayMs`).
+   */
   down: boolean;
   attempt: number;
   restarts: number;
@@ -62,7 +64,12 @@ export type GorxHealthResult<Key extends string = string> = Record<
   Key,
   {
     status: 'up' | 'down';
+    /** At most `healthDetailsLimit` entries, workers that are down first. */
     workers: Record<string, WorkerHealth>;
+    /** Workers per state, all of them (present when some were left out of `workers`). */
+    counts?: Partial<Record<WorkerState, number>>;
+    /** How many workers were left out of `workers` (present when some were). */
+    omitted?: number;
     eventLoopDelayMs?: EventLoopDelay;
     message?: string;
   }
@@ -99,10 +106,7 @@ export type GorxHealthResult<Key extends string = string> = Record<
 export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicationShutdown {
   private histogram: IntervalHistogram | null = null;
 
-  constructor(
-    private readonly supervisor: WorkerSupervisor,
-    @Inject(GORX_MODULE_OPTIONS) private readonly options: GorxModuleOptions,
-  ) {}
+  constructor(private readonly supervisor: WorkerSupervisor) {}
 
   onApplicationBootstrap(): void {
     this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -114,37 +118,61 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
     this.histogram = null;
   }
 
-  /** `{ [key]: { status: 'up' | 'down', workers, eventLoopDelayMs, message? } }`. */
+  /**
+   * `{ [key]: { status: 'up' | 'down', workers, eventLoopDelayMs, message?, counts?, omitted? } }`.
+   * Bounded: at most `healthDetailsLimit` workers in `workers` (down ones first) and at most 10
+   * names in `message`, however many workers exist.
+   */
   isHealthy<const Key extends string = 'gorx'>(key: Key = 'gorx' as Key): GorxHealthResult<Key> {
-    const now = Date.now();
-    const workers: Record<string, WorkerHealth> = {};
-    const down: string[] = [];
+    const limit = this.supervisor.settings.healthDetailsLimit;
+    const up: WorkerHealth[] = [];
+    const down: [string, WorkerHealth][] = [];
+    const names = new Map<WorkerHealth, string>();
+    const counts: Partial<Record<WorkerState, number>> = {};
+    let downCount = 0;
     for (const w of this.supervisor.runners()) {
-      const s = w.status();
-      const overdue = w.overdue(now);
-      const isDown = overdue || s.state === 'hung' || s.state === 'gave-up';
-      if (isDown) down.push(`${s.name} (${overdue ? 'heartbeat overdue' : s.state})`);
-      workers[s.name] = {
-        state: s.state,
+      const state = w.state;
+      counts[state] = (counts[state] ?? 0) + 1;
+      const isDown = state === 'hung' || state === 'gave-up' || w.stopOverdue;
+      if (isDown) downCount++;
+      // Past the limit, only down workers are still detailed (until the limit of those too).
+      if (isDown ? down.length >= limit : up.length + down.length >= limit) continue;
+      const health: WorkerHealth = {
+        state,
         down: isDown,
-        attempt: s.attempt,
-        restarts: s.restarts,
-        lastHeartbeatAt: s.lastHeartbeatAt,
-        ...(s.lastError !== undefined && { lastError: errorText(s.lastError) }),
+        attempt: w.attempt,
+        restarts: w.restarts,
+        lastHeartbeatAt: w.lastHeartbeatAt,
+        ...(w.lastError !== undefined && { lastError: errorText(w.lastError) }),
       };
+      if (isDown) {
+        const why = w.stopOverdue && state === 'stopping' ? 'stop overdue' : state;
+        down.push([`${w.name} (${why})`, health]);
+      } else up.push(health);
+      names.set(health, w.name);
     }
+    const shown = [...down.map(([, h]) => h), ...up].slice(0, limit);
+    const workers: Record<string, WorkerHealth> = {};
+    for (const h of shown) workers[names.get(h)!] = h;
     const detail: GorxHealthResult<Key>[Key] = { status: 'up', workers };
+    const total = this.supervisor.size;
+    if (shown.length < total) {
+      detail.counts = counts;
+      detail.omitted = total - shown.length;
+    }
+    const reasons = down.slice(0, 10).map(([why]) => why);
+    if (downCount > reasons.length) reasons.push(`${downCount - reasons.length} more`);
     const delay = this.readDelay();
     if (delay !== undefined) {
       detail.eventLoopDelayMs = delay;
-      const limit = this.options?.maxEventLoopDelayMs;
-      if (limit !== undefined && delay.p99 > limit) {
-        down.push(`event loop delay p99 ${delay.p99} ms > ${limit} ms`);
+      const max = this.supervisor.settings.maxEventLoopDelayMs;
+      if (max !== undefined && delay.p99 > max) {
+        reasons.push(`event loop delay p99 ${delay.p99} ms > ${max} ms`);
       }
     }
-    if (down.length > 0) {
+    if (reasons.length > 0) {
       detail.status = 'down';
-      detail.message = `down: ${down.join(', ')}`;
+      detail.message = `down: ${reasons.join(', ')}`;
     }
     return { [key]: detail } as GorxHealthResult<Key>;
   }
@@ -163,7 +191,3 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
 }
 
 const RESOLUTION_MS = 10;
-
-function errorText(e: unknown): string {
-  return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-}

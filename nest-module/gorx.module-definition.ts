@@ -11,7 +11,7 @@ const definition = new ConfigurableModuleBuilder<GorxModuleOptions>({ moduleName
   .setExtras({ isGlobal: false }, (module, extras) => ({ ...module, global: extras.isGlobal }))
   .build();
 
-/** @internal The base class `GorxModule` extends. */
+/** The base class `GorxModule` extends (not exported from `gorx/nest`). */
 export const ConfigurableGorxModule = definition.ConfigurableModuleClass;
 
 /**

@@ -25,7 +25,7 @@ import { WorkerSupervisor } from './worker.supervisor.js';
  *
  * @Module({
  *   imports: [
- *     GorxModule.forRoot({ shutdownGraceMs: 3_000, workerDefaults: { heartbeatTimeout: 10_000 } }),
+ *     GorxModule.forRoot({ shutdownGraceMs: 3_000, workerDefaults: { heartbeatTimeoutMs: 10_000 } }),
  *     GorxModule.forFeature({ channels: [{ name: 'jobs', capacity: 100 }] }),
  *   ],
  * })
@@ -46,7 +46,7 @@ import { WorkerSupervisor } from './worker.supervisor.js';
     WorkerRegistry,
     GorxHealthIndicator,
   ],
-  exports: [WorkerRegistry, GorxHealthIndicator, WorkerSupervisor],
+  exports: [WorkerRegistry, GorxHealthIndicator],
 })
 export class GorxModule extends ConfigurableGorxModule {
   /** Registers the supervisor with `options` (defaults apply to everything left out). */

@@ -1,6 +1,6 @@
 /**
- * gorx/nest: supervised background workers, heartbeats, restart policies, kill-on-supersede,
- * channels as providers and a health indicator for NestJS.
+ * gorx/nest: supervised background workers, schedules, heartbeats, restart policies,
+ * kill-on-supersede, channels as providers and a health indicator for NestJS.
  * @module
  */
 export { GorxModule } from './gorx.module.js';
@@ -11,16 +11,25 @@ export {
 } from './gorx.module-definition.js';
 export {
   GORX_DEFAULTS,
+  OVERLAP_POLICIES,
+  RESTART_POLICIES,
   type BackgroundWorkerOptions,
   type BackoffOptions,
   type GorxModuleOptions,
+  type LifecycleLogLevel,
   type MaxRestartsOptions,
-  type ResolvedWorkerOptions,
+  type OverlapPolicy,
   type RestartPolicy,
+  type ScheduleOptions,
+  type WorkerOverride,
 } from './worker.options.js';
-export type { WorkerContext, WorkerFunction } from './worker.context.js';
+export { WorkerContext, type WorkerFunction } from './worker.context.js';
 export type { WorkerEvent, WorkerEventType, WorkerState, WorkerStatus } from './worker.events.js';
-export { WorkerRegistryError, type WorkerRegistryErrorCode } from './worker.errors.js';
+export {
+  ShutdownError,
+  WorkerRegistryError,
+  type WorkerRegistryErrorCode,
+} from './worker.errors.js';
 export { BackgroundWorker } from './background-worker.decorator.js';
 export {
   Supersede,
@@ -29,10 +38,7 @@ export {
   type SupersedeOptions,
   type SupersedeRunContext,
 } from './supersede.decorator.js';
-export { WorkerRegistry, type SupersedeRunOptions } from './worker.registry.js';
-export { WorkerSupervisor } from './worker.supervisor.js';
-export { WorkerExplorer } from './worker.explorer.js';
-export { WorkerMetadataAccessor } from './worker.metadata-accessor.js';
+export { WorkerRegistry, type StopOptions, type SupersedeRunOptions } from './worker.registry.js';
 export { getChannelToken, InjectChannel } from './inject-channel.decorator.js';
 export {
   GorxChannelsModule,

@@ -30,7 +30,8 @@ export interface SupersedeOptions<A extends unknown[] = any[]> {
 /**
  * Kill-on-supersede for an async provider method: a call made while an earlier call with the same
  * key is still running kills the earlier one. The earlier call's promise rejects with
- * `SupersededError`, and its `finally` blocks finish before the new call's body starts. Inside the
+ * `SupersededError`, and its `finally` blocks finish before the new call's body starts. A call cut
+ * off by application shutdown (or made after it began) rejects with `ShutdownError` instead. Inside the
  * method, `supersedeContext()` gives the run's `signal`: pass it to every blocking call so a
  * supersede interrupts it at once (code that ignores it runs on until its next check, and the new
  * call waits for it). Works on providers and controllers discovered by `GorxModule` (not

@@ -1,10 +1,15 @@
 /** @module */
-import type { GoContext } from 'gorx';
+import type { GoContext, GoFunction, GoOptions, Goroutine } from 'gorx';
 
 /**
  * What a supervised worker receives: its goroutine context (`signal`, `go` for children that die
  * with it) plus supervision. Pass `signal` to every blocking call of an async worker; a generator
  * worker is stopped at its current `yield` anyway.
+ *
+ * A class (abstract: gorx creates the instances), not an interface, so that
+ * `import { WorkerContext } from 'gorx/nest'` without `type` compiles under `isolatedModules` +
+ * `emitDecoratorMetadata` (the Nest starters' settings), where an interface used in a decorated
+ * method's signature is error TS1272.
  *
  * @example
  * ```ts
@@ -21,18 +26,24 @@ import type { GoContext } from 'gorx';
  * }
  * ```
  */
-export interface WorkerContext<D = unknown> extends GoContext {
+export abstract class WorkerContext<D = unknown> implements GoContext {
+  /** Aborted when the run is killed (hung, stopped, superseded by its schedule, shutdown). */
+  abstract readonly signal: AbortSignal;
+  /** The run's goroutine id. */
+  abstract readonly id: number;
   /** The worker's name (also the goroutine's name). */
-  readonly name: string;
-  /** 1 for the first run, incremented by every (re)start. */
-  readonly attempt: number;
+  abstract readonly name: string;
+  /** 1 for the first run, incremented by every (re)start and every scheduled run. */
+  abstract readonly attempt: number;
   /** The last details given to `heartbeat(details)` by an earlier attempt, if any. */
-  readonly lastHeartbeat: D | undefined;
+  abstract readonly lastHeartbeat: D | undefined;
   /**
-   * Proves the worker is alive. Costs a timestamp store: call it as often as you like, even in a
-   * hot loop. `details` (optional) is kept for status and handed to the next attempt.
+   * Proves the worker is alive. Costs a counter increment: call it as often as you like, even in
+   * a hot loop. `details` (optional) is kept for status and handed to the next attempt.
    */
-  heartbeat(details?: D): void;
+  abstract heartbeat(details?: D): void;
+  /** Starts a child goroutine, killed (and awaited) before this run ends. */
+  abstract go<R>(fn: GoFunction<R>, options?: GoOptions): Goroutine<R>;
 }
 
 /**

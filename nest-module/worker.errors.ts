@@ -1,12 +1,14 @@
 /** @module */
+import { GoroutineExit, GorxError } from 'gorx';
 
 /** Stable codes of `WorkerRegistryError`. */
 export type WorkerRegistryErrorCode =
-  'ERR_WORKER_NOT_FOUND' | 'ERR_WORKER_EXISTS' | 'ERR_SHUTTING_DOWN';
+  'ERR_WORKER_NOT_FOUND' | 'ERR_WORKER_EXISTS' | 'ERR_SHUTTING_DOWN' | 'ERR_STOP_TIMEOUT';
 
 /**
- * A misuse of `WorkerRegistry`: unknown name, duplicate name, or work started during shutdown.
- * Match it with `instanceof` or `code`.
+ * A misuse of `WorkerRegistry` (unknown name, duplicate name, work started during shutdown) or a
+ * worker that did not stop within its grace period (`ERR_STOP_TIMEOUT`). A `GorxError`: match it
+ * with `instanceof` or `code`.
  *
  * @example
  * ```ts
@@ -20,13 +22,38 @@ export type WorkerRegistryErrorCode =
  * }
  * ```
  */
-export class WorkerRegistryError extends Error {
-  readonly code: WorkerRegistryErrorCode;
+export class WorkerRegistryError extends GorxError {
+  declare readonly code: WorkerRegistryErrorCode;
   constructor(code: WorkerRegistryErrorCode, message: string) {
-    super(message);
-    this.code = code;
+    super(code, message);
   }
-  override get name(): string {
-    return 'WorkerRegistryError';
+}
+
+/**
+ * The exit of a `@Supersede` / `registry.supersede()` run cut off by application shutdown, and the
+ * rejection of such a call made once shutdown has begun (it never starts). A `GoroutineExit`
+ * (code `ERR_APPLICATION_SHUTDOWN`), also the reason of a worker's `ctx.signal` at shutdown. Map it
+ * to 503 so a rolling deploy answers "try another replica", not 500.
+ *
+ * @example
+ * ```ts
+ * import { ConflictException, ServiceUnavailableException } from '@nestjs/common';
+ * import { SupersededError } from 'gorx';
+ * import { ShutdownError } from 'gorx/nest';
+ *
+ * async function answer<T>(call: Promise<T>): Promise<T> {
+ *   try {
+ *     return await call;
+ *   } catch (e) {
+ *     if (e instanceof SupersededError) throw new ConflictException('superseded');
+ *     if (e instanceof ShutdownError) throw new ServiceUnavailableException('shutting down');
+ *     throw e;
+ *   }
+ * }
+ * ```
+ */
+export class ShutdownError extends GoroutineExit {
+  constructor() {
+    super(undefined, 'application shutdown', 'ERR_APPLICATION_SHUTDOWN');
   }
 }

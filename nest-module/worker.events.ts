@@ -1,8 +1,10 @@
 /** @module */
 
 /**
- * A worker's lifecycle state. Health reports down for `'hung'` and `'gave-up'`.
+ * A worker's lifecycle state. Health reports down for `'hung'` and `'gave-up'` (and for a worker
+ * still `'stopping'` after its stop grace ran out).
  * - `idle`: registered, not started yet; `running`: a run is in progress;
+ * - `scheduled`: a scheduled worker waiting for its next tick (`nextRunAt`);
  * - `hung`: missed its heartbeat, killed, its cleanup has not finished yet;
  * - `backoff`: waiting to restart; `stopping`: stop requested, cleanup not finished;
  * - `stopped`: stopped on request, or ended normally and not restarted;
@@ -17,10 +19,20 @@
  * ```
  */
 export type WorkerState =
-  'idle' | 'running' | 'hung' | 'backoff' | 'stopping' | 'stopped' | 'failed' | 'gave-up';
+  | 'idle'
+  | 'running'
+  | 'scheduled'
+  | 'hung'
+  | 'backoff'
+  | 'stopping'
+  | 'stopped'
+  | 'failed'
+  | 'gave-up';
 
 /**
- * A snapshot of one worker, as returned by `WorkerRegistry.list()` / `get()`.
+ * A snapshot of one worker, as returned by `WorkerRegistry.list()` / `get()`. JSON-ready:
+ * `JSON.stringify` renders `lastError` as `{ name, message, code? }` (an `Error` alone would
+ * serialise to `{}`), so a controller can return statuses as they are.
  *
  * @example
  * ```ts
@@ -40,15 +52,26 @@ export interface WorkerStatus {
   readonly lastHeartbeatAt: number | null;
   /** The last details given to `heartbeat(details)`. */
   readonly lastHeartbeatDetails: unknown;
-  /** The error that ended the last failed run (a `HeartbeatTimeoutError` for a hang). */
+  /**
+   * The error that ended the last failed run (a `HeartbeatTimeoutError` for a hang), or that a
+   * killed run's cleanup threw.
+   */
   readonly lastError: unknown;
+  readonly heartbeatTimeoutMs: number;
+  /** @deprecated Use `heartbeatTimeoutMs`. */
   readonly heartbeatTimeout: number;
   /** When the next restart is due, while in `'backoff'`. */
   readonly nextRestartAt: number | null;
+  /** The schedule of a scheduled worker (`'cron 0 3 * * * (Europe/Berlin)'`, `'every 60000 ms'`). */
+  readonly schedule: string | null;
+  /** When the next scheduled tick is due, while the worker's schedule is armed. */
+  readonly nextRunAt: number | null;
 }
 
 /**
- * Types of `WorkerRegistry.events$` events.
+ * Types of `WorkerRegistry.events$` events. Scheduled workers add `completed` (a run returned) and
+ * `skipped` (a tick dropped by `overlap: 'skip'`, or by `'queue'` with a run already waiting);
+ * `failed` also reports an error thrown by a killed run's cleanup.
  *
  * @example
  * ```ts
@@ -58,10 +81,19 @@ export interface WorkerStatus {
  * ```
  */
 export type WorkerEventType =
-  'started' | 'heartbeat-missed' | 'failed' | 'restarted' | 'superseded' | 'stopped' | 'gave-up';
+  | 'started'
+  | 'heartbeat-missed'
+  | 'failed'
+  | 'restarted'
+  | 'superseded'
+  | 'stopped'
+  | 'gave-up'
+  | 'completed'
+  | 'skipped';
 
 /**
- * A lifecycle event. `worker` is the worker name (for `'superseded'`: the supersede key's label).
+ * A lifecycle event. `worker` is the worker name (for `'superseded'`: the supersede key's label,
+ * or the scheduled worker's name).
  *
  * @example
  * ```ts

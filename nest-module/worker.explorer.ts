@@ -26,14 +26,8 @@ const claimed = new WeakMap<object, Set<string>>();
  * Finds `@BackgroundWorker` and `@Supersede` methods on every provider and controller in
  * `onModuleInit`, registers the workers with the supervisor and wraps the supersede methods.
  * Request-scoped (non-static) providers are skipped with a warning: there is no single instance
- * to run a background worker on. Internal to `GorxModule`.
- *
- * @example
- * ```ts
- * import { WorkerExplorer } from 'gorx/nest';
- *
- * console.log(typeof WorkerExplorer.prototype.onModuleInit); // 'function'
- * ```
+ * to run a background worker on. It also hands every instance to the supervisor's shutdown gate.
+ * Not exported from `gorx/nest`.
  */
 @Injectable()
 export class WorkerExplorer implements OnModuleInit {
@@ -51,6 +45,11 @@ export class WorkerExplorer implements OnModuleInit {
       ...this.discovery.getControllers(),
       ...this.discovery.getProviders(),
     ] as unknown as DiscoveredWrapper[];
+    this.supervisor.gateDestroyHooks(
+      wrappers
+        .filter((w) => w.isDependencyTreeStatic() && w.isTransient !== true)
+        .map((w) => w.instance),
+    );
     for (const wrapper of wrappers) {
       const instance = wrapper.instance as Methods | null | undefined;
       if (instance === null || typeof instance !== 'object') continue;

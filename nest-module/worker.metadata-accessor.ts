@@ -5,18 +5,7 @@ import { GORX_SUPERSEDE_METADATA, GORX_WORKER_METADATA } from './gorx.constants.
 import type { SupersedeOptions } from './supersede.decorator.js';
 import type { BackgroundWorkerOptions } from './worker.options.js';
 
-/**
- * Reads `@BackgroundWorker` and `@Supersede` metadata from a method. Internal to `GorxModule`.
- *
- * @example
- * ```ts
- * import { Reflector } from '@nestjs/core';
- * import { WorkerMetadataAccessor } from 'gorx/nest';
- *
- * const accessor = new WorkerMetadataAccessor(new Reflector());
- * console.log(accessor.getWorkerOptions(() => {})); // undefined
- * ```
- */
+/** Reads `@BackgroundWorker` and `@Supersede` metadata from a method. Not exported from `gorx/nest`. */
 @Injectable()
 export class WorkerMetadataAccessor {
   constructor(private readonly reflector: Reflector) {}

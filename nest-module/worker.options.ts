@@ -1,7 +1,22 @@
 /**
- * Options of supervised workers and of `GorxModule`, and the one place where defaults are merged.
+ * Options of supervised workers and of `GorxModule`. Defaults are merged in one place
+ * (`internal/resolve-options.ts`); the decisions made from them are pure functions
+ * (`internal/restart-policy.ts`).
  * @module
  */
+
+/**
+ * The restart policies, in one list: the `RestartPolicy` type and the option check both come
+ * from it.
+ *
+ * @example
+ * ```ts
+ * import { RESTART_POLICIES } from 'gorx/nest';
+ *
+ * console.log(RESTART_POLICIES.join(', ')); // 'permanent, transient, temporary'
+ * ```
+ */
+export const RESTART_POLICIES = Object.freeze(['permanent', 'transient', 'temporary'] as const);
 
 /**
  * What the supervisor does when a worker's run ends (OTP child restart types):
@@ -15,7 +30,59 @@
  * const policy: RestartPolicy = 'transient';
  * ```
  */
-export type RestartPolicy = 'permanent' | 'transient' | 'temporary';
+export type RestartPolicy = (typeof RESTART_POLICIES)[number];
+
+/**
+ * The overlap policies of a schedule, in one list (see `ScheduleOptions.overlap`).
+ *
+ * @example
+ * ```ts
+ * import { OVERLAP_POLICIES } from 'gorx/nest';
+ *
+ * console.log(OVERLAP_POLICIES.includes('skip')); // true
+ * ```
+ */
+export const OVERLAP_POLICIES = Object.freeze(['skip', 'supersede', 'queue'] as const);
+
+/**
+ * What a schedule tick does while the previous run is still running: `'skip'` drops the tick,
+ * `'supersede'` kills the running run (`SupersededError`; its `finally` finishes first) and starts
+ * a new one, `'queue'` starts a run as soon as the running one ends (at most one waits: ticks
+ * while one is already queued are dropped, so a slow job never builds a backlog).
+ *
+ * @example
+ * ```ts
+ * import type { OverlapPolicy } from 'gorx/nest';
+ *
+ * const overlap: OverlapPolicy = 'queue';
+ * ```
+ */
+export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
+
+/**
+ * When a scheduled worker runs: a cron expression (5 fields, or 6 with seconds first; needs the
+ * optional peer `croner`) or a fixed interval. Exactly one of `cron` and `intervalMs`.
+ *
+ * @example
+ * ```ts
+ * import type { ScheduleOptions } from 'gorx/nest';
+ *
+ * const nightly: ScheduleOptions = { cron: '0 3 * * *', timezone: 'Europe/Berlin', overlap: 'skip' };
+ * const often: ScheduleOptions = { intervalMs: 30_000, overlap: 'queue', runOnStart: true };
+ * ```
+ */
+export interface ScheduleOptions {
+  /** A cron expression, read by `croner` (install it: `npm i croner`). */
+  cron?: string;
+  /** A fixed interval in ms (1 .. 2^31 - 1), measured from the previous tick, not from a run's end. */
+  intervalMs?: number;
+  /** IANA time zone of a `cron` schedule (default: the process's). */
+  timezone?: string;
+  /** What a tick does while the previous run is still running (default `'skip'`). */
+  overlap?: OverlapPolicy;
+  /** Run once as soon as the worker starts, then on every tick (default false). */
+  runOnStart?: boolean;
+}
 
 /**
  * Exponential backoff between restarts: the n-th restart inside the `maxRestarts` window waits
@@ -55,7 +122,22 @@ export interface MaxRestartsOptions {
 }
 
 /**
+ * The Nest log level of gorx's lifecycle lines (started, restarting, stopped, superseded,
+ * skipped, completed); `'off'` drops them. Failures are always logged at `warn` (a missed
+ * heartbeat) or `error` (a failed or hung run, a failed cleanup, giving up).
+ *
+ * @example
+ * ```ts
+ * import type { LifecycleLogLevel } from 'gorx/nest';
+ *
+ * const level: LifecycleLogLevel = 'log'; // show lifecycle lines at the default Nest level
+ * ```
+ */
+export type LifecycleLogLevel = 'log' | 'debug' | 'verbose' | 'off';
+
+/**
  * Options of `@BackgroundWorker()` and `WorkerRegistry.spawn()`. Unset fields take the module's
+ * per-worker override (`GorxModuleOptions.workers[name]`, which wins over these), the module's
  * `workerDefaults`, then gorx's defaults (`GORX_DEFAULTS`).
  *
  * @example
@@ -64,7 +146,7 @@ export interface MaxRestartsOptions {
  *
  * const options: BackgroundWorkerOptions = {
  *   name: 'mailer',
- *   heartbeatTimeout: 5_000,
+ *   heartbeatTimeoutMs: 5_000,
  *   restart: 'permanent',
  *   backoff: { initialMs: 100, maxMs: 5_000 },
  *   maxRestarts: { count: 3, withinMs: 60_000 },
@@ -74,14 +156,40 @@ export interface MaxRestartsOptions {
 export interface BackgroundWorkerOptions {
   /** Unique name (default `ClassName.methodName`). */
   name?: string;
-  /** Ms within which the worker must call `ctx.heartbeat()`, else it is killed as hung. 0: off. */
+  /**
+   * Ms within which the worker must call `ctx.heartbeat()`, else it is killed as hung. 0: off.
+   * At most 2^31 - 1 (Node's timer limit).
+   */
+  heartbeatTimeoutMs?: number;
+  /** @deprecated Use `heartbeatTimeoutMs` (same meaning; giving both with different values is refused). */
   heartbeatTimeout?: number;
   restart?: RestartPolicy;
   backoff?: BackoffOptions;
   maxRestarts?: MaxRestartsOptions;
   /** Start with the application (default true). `false`: start it with `WorkerRegistry.start()`. */
   autoStart?: boolean;
+  /**
+   * Run on a schedule instead of continuously: each tick starts a supervised run (heartbeats,
+   * events, health, kill at shutdown as for any worker). A failed or hung run is reported and the
+   * next tick runs again: schedules take no `restart` policy.
+   */
+  schedule?: ScheduleOptions;
+  /** Level of this worker's lifecycle log lines (default: the module's `lifecycleLogLevel`). */
+  lifecycleLogLevel?: LifecycleLogLevel;
 }
+
+/**
+ * A per-worker override in `GorxModuleOptions.workers`: every option but the name. Its `schedule`
+ * fields are merged over the decorator's (so a config can change only `cron`).
+ *
+ * @example
+ * ```ts
+ * import type { WorkerOverride } from 'gorx/nest';
+ *
+ * const fromConfig: WorkerOverride = { heartbeatTimeoutMs: 2_000, schedule: { cron: '*\/5 * * * *' } };
+ * ```
+ */
+export type WorkerOverride = Omit<BackgroundWorkerOptions, 'name'>;
 
 /**
  * Options of `GorxModule.forRoot()` / `forRootAsync()`.
@@ -93,32 +201,40 @@ export interface BackgroundWorkerOptions {
  * GorxModule.forRoot({
  *   isGlobal: true,
  *   shutdownGraceMs: 10_000,
- *   workerDefaults: { heartbeatTimeout: 30_000, restart: 'transient' },
+ *   workerDefaults: { heartbeatTimeoutMs: 30_000, restart: 'transient' },
+ *   workers: { mailer: { heartbeatTimeoutMs: 5_000 } },
  * });
  * ```
  */
 export interface GorxModuleOptions {
   /** Defaults for every worker of the application; each worker's own options win. */
-  workerDefaults?: Omit<BackgroundWorkerOptions, 'name'>;
-  /** How long shutdown waits for killed workers' `finally` blocks (default 5000 ms). */
+  workerDefaults?: Omit<BackgroundWorkerOptions, 'name' | 'schedule'>;
+  /**
+   * Per-worker overrides by worker name, resolved at bootstrap (typically from `ConfigService` in
+   * `forRootAsync`). They win over the decorator's options. A name that matches no decorated worker
+   * is logged as a warning at bootstrap and applies to a worker spawned later under that name.
+   */
+  workers?: Record<string, WorkerOverride>;
+  /**
+   * How long shutdown waits for killed workers' `finally` blocks (default 5000 ms); also the
+   * default grace of `WorkerRegistry.stop()`.
+   */
   shutdownGraceMs?: number;
   /** `GorxHealthIndicator` reports down when the event loop's p99 delay exceeds this (ms). */
   maxEventLoopDelayMs?: number;
-}
-
-/** A worker's options with every default applied. */
-export interface ResolvedWorkerOptions {
-  name: string;
-  heartbeatTimeout: number;
-  restart: RestartPolicy;
-  backoff: Required<BackoffOptions>;
-  maxRestarts: MaxRestartsOptions;
-  autoStart: boolean;
+  /** Level of lifecycle log lines (default `'debug'`): see `LifecycleLogLevel`. */
+  lifecycleLogLevel?: LifecycleLogLevel;
+  /**
+   * At most this many per-worker entries in a health result (default 100): workers that are down
+   * come first; the rest are counted (`omitted`, `counts`), so the body stays bounded.
+   */
+  healthDetailsLimit?: number;
 }
 
 /**
  * gorx's defaults: no heartbeat supervision unless asked, permanent restarts from 100 ms doubling
- * up to 30 s with 20 % jitter, at most 5 restarts a minute, 5 s shutdown grace.
+ * up to 30 s with 20 % jitter, at most 5 restarts a minute, 5 s shutdown grace, lifecycle lines at
+ * debug level, 100 workers in a health result.
  *
  * @example
  * ```ts
@@ -129,64 +245,14 @@ export interface ResolvedWorkerOptions {
  */
 export const GORX_DEFAULTS = Object.freeze({
   worker: Object.freeze({
-    heartbeatTimeout: 0,
+    heartbeatTimeoutMs: 0,
     restart: 'permanent' as RestartPolicy,
     backoff: Object.freeze({ initialMs: 100, maxMs: 30_000, factor: 2, jitter: 0.2 }),
     maxRestarts: Object.freeze({ count: 5, withinMs: 60_000 }),
     autoStart: true,
+    overlap: 'skip' as OverlapPolicy,
   }),
   shutdownGraceMs: 5_000,
+  lifecycleLogLevel: 'debug' as LifecycleLogLevel,
+  healthDetailsLimit: 100,
 });
-
-/** @internal Merges worker options over module defaults over gorx defaults, and validates them. */
-export function resolveWorkerOptions(
-  name: string,
-  own: BackgroundWorkerOptions | undefined,
-  module: GorxModuleOptions | undefined,
-): ResolvedWorkerOptions {
-  const d = GORX_DEFAULTS.worker;
-  const m = module?.workerDefaults ?? {};
-  const o = own ?? {};
-  const backoff = { ...d.backoff, ...m.backoff, ...o.backoff };
-  const resolved: ResolvedWorkerOptions = {
-    name,
-    heartbeatTimeout: o.heartbeatTimeout ?? m.heartbeatTimeout ?? d.heartbeatTimeout,
-    restart: o.restart ?? m.restart ?? d.restart,
-    backoff,
-    maxRestarts: { ...d.maxRestarts, ...m.maxRestarts, ...o.maxRestarts },
-    autoStart: o.autoStart ?? m.autoStart ?? d.autoStart,
-  };
-  validate(resolved);
-  return resolved;
-}
-
-/** @internal The shutdown grace period with the default applied. */
-export function resolveShutdownGrace(module: GorxModuleOptions | undefined): number {
-  const ms = module?.shutdownGraceMs ?? GORX_DEFAULTS.shutdownGraceMs;
-  checkNonNegative(ms, 'shutdownGraceMs');
-  return ms;
-}
-
-function validate(o: ResolvedWorkerOptions): void {
-  const where = `worker "${o.name}"`;
-  checkNonNegative(o.heartbeatTimeout, `${where}: heartbeatTimeout`);
-  if (!['permanent', 'transient', 'temporary'].includes(o.restart)) {
-    throw new TypeError(`${where}: restart must be 'permanent', 'transient' or 'temporary'`);
-  }
-  checkNonNegative(o.backoff.initialMs, `${where}: backoff.initialMs`);
-  checkNonNegative(o.backoff.maxMs, `${where}: backoff.maxMs`);
-  if (!(o.backoff.factor >= 1)) throw new RangeError(`${where}: backoff.factor must be >= 1`);
-  if (!(o.backoff.jitter >= 0 && o.backoff.jitter <= 1)) {
-    throw new RangeError(`${where}: backoff.jitter must be within 0..1`);
-  }
-  if (!(Number.isInteger(o.maxRestarts.count) && o.maxRestarts.count >= 0)) {
-    throw new RangeError(`${where}: maxRestarts.count must be a non-negative integer`);
-  }
-  checkNonNegative(o.maxRestarts.withinMs, `${where}: maxRestarts.withinMs`);
-}
-
-function checkNonNegative(ms: number, what: string): void {
-  if (typeof ms !== 'number' || !(ms >= 0) || ms === Infinity) {
-    throw new RangeError(`${what} must be a finite number >= 0, got ${String(ms)}`);
-  }
-}

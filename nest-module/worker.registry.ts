@@ -29,6 +29,21 @@ export interface SupersedeRunOptions {
 }
 
 /**
+ * Options of `WorkerRegistry.stop()`, `start()`, `restart()` and `remove()`.
+ *
+ * @example
+ * ```ts
+ * import type { StopOptions } from 'gorx/nest';
+ *
+ * const options: StopOptions = { graceMs: 2_000 };
+ * ```
+ */
+export interface StopOptions {
+  /** How long to wait for a killed run's `finally` blocks (default: `shutdownGraceMs`). */
+  graceMs?: number;
+}
+
+/**
  * The runtime face of gorx/nest: worker status, manual control, run-time workers, kill-on-supersede
  * and lifecycle events.
  *
@@ -65,14 +80,17 @@ export interface SupersedeRunOptions {
 export class WorkerRegistry {
   constructor(private readonly supervisor: WorkerSupervisor) {}
 
-  /** Lifecycle events: `started`, `heartbeat-missed`, `failed`, `restarted`, `superseded`, `stopped`, `gave-up`. */
+  /**
+   * Lifecycle events: `started`, `heartbeat-missed`, `failed`, `restarted`, `superseded`,
+   * `stopped`, `gave-up`, and for scheduled workers `completed` and `skipped`.
+   */
   get events$(): Observable<WorkerEvent> {
     return this.supervisor.events.asObservable();
   }
 
-  /** Status snapshots of every worker, in registration order. */
+  /** Status snapshots of every worker, in registration order (JSON-ready). */
   list(): WorkerStatus[] {
-    return this.supervisor.runners().map((w) => w.status());
+    return [...this.supervisor.runners()].map((w) => w.status());
   }
 
   /** The status of one worker, or `undefined`. */
@@ -80,23 +98,37 @@ export class WorkerRegistry {
     return this.supervisor.has(name) ? this.supervisor.runner(name).status() : undefined;
   }
 
-  /** Starts a stopped, failed or given-up worker (a restart-intensity reset). */
-  async start(name: string): Promise<void> {
-    this.supervisor.assertOpen(`start "${name}"`);
-    return this.supervisor.runner(name).start();
+  /**
+   * Starts a stopped, failed or given-up worker (a restart-intensity reset). If its previous run
+   * is still ending, waits for it up to the grace (default `shutdownGraceMs`), else rejects
+   * `ERR_STOP_TIMEOUT`: two runs of a worker never overlap.
+   */
+  async start(name: string, options?: StopOptions): Promise<void> {
+    return this.supervisor.start(name, options?.graceMs);
   }
 
-  /** Kills the worker (its `finally` blocks run) and keeps it stopped; resolves once it ended. */
-  async stop(name: string): Promise<void> {
-    return this.supervisor.runner(name).stop();
+  /**
+   * Kills the worker (its `finally` blocks run) and keeps it stopped; resolves once it ended.
+   * A run that has not ended within the grace (default `shutdownGraceMs`) makes it reject
+   * `ERR_STOP_TIMEOUT`: the worker stays `stopping`, reported down, until the run gives in.
+   */
+  async stop(name: string, options?: StopOptions): Promise<void> {
+    return this.supervisor.stop(name, options?.graceMs);
   }
 
-  /** `stop` then `start`. */
-  async restart(name: string): Promise<void> {
+  /** `stop` then `start`, each within the grace. */
+  async restart(name: string, options?: StopOptions): Promise<void> {
     this.supervisor.assertOpen(`restart "${name}"`);
-    const w = this.supervisor.runner(name);
-    await w.stop('restarted by request');
-    await w.start();
+    await this.supervisor.stop(name, options?.graceMs, 'restarted by request');
+    await this.supervisor.start(name, options?.graceMs);
+  }
+
+  /**
+   * Stops the worker (as `stop`) and forgets it: `list()`, `get()` and health no longer show it,
+   * and its name is free again. For workers made with `spawn`, so that they do not pile up.
+   */
+  async remove(name: string, options?: StopOptions): Promise<void> {
+    return this.supervisor.remove(name, options?.graceMs);
   }
 
   /** Creates and starts a supervised worker at run time. Returns its first status. */
@@ -111,7 +143,8 @@ export class WorkerRegistry {
   /**
    * Kill-on-supersede: runs `fn` as a goroutine; a later call with the same `key` kills this run
    * (`SupersededError`; its `finally` finishes before the next run starts) and this call's promise
-   * rejects with that `SupersededError`.
+   * rejects with that `SupersededError`. Cut off by shutdown (or called after it began), it
+   * rejects `ShutdownError`.
    */
   supersede<R>(key: unknown, fn: GoFunction<R>, options?: SupersedeRunOptions): Promise<R> {
     return this.supervisor.slots.run(

@@ -24,7 +24,13 @@ export type GorxErrorCode =
   | 'ERR_TIMEOUT'
   | 'ERR_GOROUTINE_EXIT'
   | 'ERR_SUPERSEDED'
-  | 'ERR_HEARTBEAT_TIMEOUT';
+  | 'ERR_HEARTBEAT_TIMEOUT'
+  // gorx/nest
+  | 'ERR_WORKER_NOT_FOUND'
+  | 'ERR_WORKER_EXISTS'
+  | 'ERR_SHUTTING_DOWN'
+  | 'ERR_STOP_TIMEOUT'
+  | 'ERR_APPLICATION_SHUTDOWN';
 
 /**
  * Base class of every error gorx raises for a runtime condition.

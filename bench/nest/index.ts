@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { Injectable, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { chan, go, sleep, type Goroutine } from 'gorx';
+import { chan, go, sleep, type GoContext, type Goroutine } from 'gorx';
 import {
   GorxModule,
   Supersede,
@@ -45,7 +45,7 @@ async function heartbeatCost(registry: WorkerRegistry): Promise<void> {
       ctx = c;
       await sleep(3_600_000, { signal: c.signal });
     },
-    { heartbeatTimeout: 3_600_000 },
+    { heartbeatTimeoutMs: 3_600_000 },
   );
   const N = 20_000_000;
   // One loop per case (no shared helper): a shared call site would turn megamorphic and bias
@@ -106,34 +106,81 @@ async function supersedeRoundTrip(registry: WorkerRegistry, scenes: Scenes): Pro
   await rounds('@Supersede async method (signal)', (onStart) => scenes.update(onStart));
 }
 
+/**
+ * Heap per worker, in the forms the docs show: N of each are live at once, measured after a full
+ * GC, then stopped and removed before the next form. Each form is compared with the plain
+ * goroutine doing the same thing, so the supervisor's own share shows.
+ */
 async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   const N = 10_000;
   const idle = chan<never>(0, { name: 'idle' });
-  const body = function* (): Generator<unknown, void, unknown> {
-    yield idle.recv();
-  };
-  const heap = (): number => {
+  const heap = async (): Promise<number> => {
+    await sleep(10); // let spawned bodies reach their first suspension
     gc();
     gc();
     return process.memoryUsage().heapUsed;
   };
-
-  let before = heap();
-  const plain: Goroutine<void>[] = [];
-  for (let i = 0; i < N; i++) plain.push(go(body, { name: `g${i}` }));
-  const perGoroutine = (heap() - before) / N;
-  await Promise.all(plain.map((g) => g.kill()));
-  plain.length = 0;
-
-  before = heap();
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < N; i++) registry.spawn(`idle-${i}`, body, { heartbeatTimeout: 3_600_000 });
-  const spawnMs = ns(t0) / 1e6;
-  const perWorker = (heap() - before) / N;
-  console.log(`plain goroutine, idle                     ${fmt(perGoroutine / 1024, 2)} KiB each`);
-  console.log(
-    `supervised worker (heartbeat timer), idle  ${fmt(perWorker / 1024, 2)} KiB each (supervisor overhead ${fmt((perWorker - perGoroutine) / 1024, 2)} KiB), spawned ${N} in ${fmt(spawnMs)} ms`,
+  const genBody = function* (): Generator<unknown, void, unknown> {
+    yield idle.recv();
+  };
+  // The README's worker: an async loop that sleeps with the signal, then beats.
+  const asyncBody = async (ctx: { signal: AbortSignal; heartbeat?: () => void }): Promise<void> => {
+    for (;;) {
+      await sleep(3_600_000, { signal: ctx.signal });
+      ctx.heartbeat?.();
+    }
+  };
+  const plainCost = async (fn: (ctx: GoContext) => unknown): Promise<number> => {
+    const before = await heap();
+    const gs: Goroutine<unknown>[] = [];
+    for (let i = 0; i < N; i++)
+      gs.push(go(fn as (ctx: GoContext) => Promise<unknown>, { name: `g${i}` }));
+    const per = ((await heap()) - before) / N;
+    await Promise.all(gs.map((g) => g.kill()));
+    return per;
+  };
+  const workerCost = async (
+    body: (ctx: WorkerContext) => unknown,
+    options: Parameters<WorkerRegistry['spawn']>[2],
+  ): Promise<number> => {
+    const before = await heap();
+    for (let i = 0; i < N; i++) {
+      registry.spawn(`w${i}`, body as (ctx: WorkerContext) => Promise<unknown>, options);
+    }
+    const per = ((await heap()) - before) / N;
+    await Promise.all(registry.list().map((s) => registry.remove(s.name)));
+    return per;
+  };
+  const kib = (b: number): string => `${fmt(b / 1024, 2)} KiB`;
+  const row = (label: string, worker: number, plain: number): void =>
+    console.log(
+      `${label.padEnd(58)} ${kib(worker)} each (the same plain goroutine: ${kib(plain)}, supervisor adds ${kib(worker - plain)})`,
+    );
+  const plainGen = await plainCost(genBody);
+  row(
+    'generator worker blocked on a channel, heartbeat timer',
+    await workerCost(genBody, { heartbeatTimeoutMs: 3_600_000 }),
+    plainGen,
   );
+  row(
+    'generator worker blocked on a channel, no heartbeat',
+    await workerCost(genBody, {}),
+    plainGen,
+  );
+  const plainAsync = await plainCost(asyncBody);
+  row(
+    'async worker as in the README (sleep with ctx.signal, beat)',
+    await workerCost(asyncBody, { heartbeatTimeoutMs: 3_600_000 }),
+    plainAsync,
+  );
+  const scheduled = await workerCost(asyncBody, { schedule: { intervalMs: 3_600_000 } });
+  console.log(
+    `${'scheduled worker between runs (tick timer armed)'.padEnd(58)} ${kib(scheduled)} each`,
+  );
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++)
+    registry.spawn(`idle-${i}`, genBody, { heartbeatTimeoutMs: 3_600_000 });
+  console.log(`${'spawn() of 10,000 supervised workers'.padEnd(58)} ${fmt(ns(t0) / 1e6)} ms`);
 }
 
 const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });

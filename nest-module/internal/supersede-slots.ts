@@ -17,8 +17,8 @@ import {
   type GoFunction,
   type Goroutine,
 } from 'gorx';
-import { WorkerRegistryError } from '../worker.errors.js';
-import type { SupervisorHost } from './host.js';
+import { ShutdownError } from '../worker.errors.js';
+import { describeError, logLifecycle, who, type SupervisorHost } from './host.js';
 
 /** What to do when a run with the same key is still in progress. */
 export type SupersedeMode = 'kill' | 'join' | 'queue';
@@ -35,6 +35,8 @@ interface Run {
   g: Goroutine<unknown> | null;
   /** Set when superseded (or shut down) before it started: it must never start. */
   exit: unknown;
+  /** Set when it was killed (superseded or shut down) while running. */
+  killed: boolean;
   result: Promise<unknown>;
   /** Settles (never rejects) once the run, or its never-started stand-in, is over. */
   ended: Promise<void>;
@@ -48,16 +50,8 @@ export class SupersedeSlots {
 
   constructor(private readonly host: SupervisorHost) {}
 
-  get size(): number {
-    return this.slots.size;
-  }
-
   run<R>(key: unknown, label: string, fn: GoFunction<R>, mode: SupersedeMode = 'kill'): Promise<R> {
-    if (this.host.closing) {
-      return Promise.reject(
-        new WorkerRegistryError('ERR_SHUTTING_DOWN', `supersede "${label}": shutting down`),
-      );
-    }
+    if (this.host.closing) return callerPromise(Promise.reject(new ShutdownError()));
     const prev = this.slots.get(key);
     if (prev !== undefined && mode === 'join') return prev.result as Promise<R>;
     const run: Run = {
@@ -65,16 +59,14 @@ export class SupersedeSlots {
       attempt: (prev?.attempt ?? 0) + 1,
       g: null,
       exit: null,
+      killed: false,
       result: undefined as unknown as Promise<unknown>,
       ended: undefined as unknown as Promise<void>,
     };
     const start = (): Promise<R> => {
+      // Superseded or shut down before it started: it never starts.
       if (run.exit !== null) return Promise.reject(run.exit);
-      if (this.host.closing) {
-        return Promise.reject(
-          new WorkerRegistryError('ERR_SHUTTING_DOWN', `supersede "${label}": shutting down`),
-        );
-      }
+      if (this.host.closing) return Promise.reject(new ShutdownError());
       const g = go<R>((ctx: GoContext) => runContext.run({ signal: ctx.signal, key }, fn, ctx), {
         name: label,
       });
@@ -89,9 +81,27 @@ export class SupersedeSlots {
         ? start()
         : (mode === 'queue' ? prev.ended : this.displace(prev, key)).then(start);
     run.result = result;
-    run.ended = result.then(noop, noop).then(() => {
-      if (this.slots.get(key) === run) this.slots.delete(key);
-    });
+    run.ended = result
+      .then(noop, (e: unknown) => {
+        // Killed (superseded, shut down) but ended with another error: its cleanup threw.
+        if (run.killed && !(e instanceof GoroutineExit)) {
+          const { message, stack } = describeError(e);
+          this.host.logger.error(
+            `${who(label, run.attempt)}: cleanup failed after it was killed: ${message}`,
+            stack,
+          );
+          this.host.emit({
+            type: 'failed',
+            worker: label,
+            attempt: run.attempt,
+            at: Date.now(),
+            error: e,
+          });
+        }
+      })
+      .then(() => {
+        if (this.slots.get(key) === run) this.slots.delete(key);
+      });
     return callerPromise(result);
   }
 
@@ -102,7 +112,11 @@ export class SupersedeSlots {
       return prev.ended;
     }
     const exit = new SupersededError(key);
-    this.host.logger.log(`worker "${prev.label}" attempt ${prev.attempt}: superseded`);
+    logLifecycle(
+      this.host.logger,
+      this.host.lifecycleLogLevel,
+      `${who(prev.label, prev.attempt)}: superseded`,
+    );
     this.host.emit({
       type: 'superseded',
       worker: prev.label,
@@ -114,15 +128,19 @@ export class SupersedeSlots {
       prev.exit ??= exit;
       return prev.ended;
     }
+    prev.killed = true;
     return g.kill(exit).then(() => prev.ended);
   }
 
-  /** Kills every run (shutdown). Resolves once all of them finished. */
-  killAll(reason: unknown): Promise<void> {
+  /** Kills every run with `reason` (shutdown). Resolves once all of them finished. */
+  killAll(reason: ShutdownError): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const run of this.slots.values()) {
       if (run.g === null) run.exit ??= reason;
-      else void run.g.kill(reason);
+      else {
+        run.killed = true;
+        void run.g.kill(reason);
+      }
       waits.push(run.ended);
     }
     return Promise.all(waits).then(noop);
@@ -130,7 +148,7 @@ export class SupersedeSlots {
 
   /** Labels of runs still in progress (shutdown diagnostics). */
   pending(): string[] {
-    return [...this.slots.values()].map((r) => `worker "${r.label}" attempt ${r.attempt}`);
+    return [...this.slots.values()].map((r) => who(r.label, r.attempt));
   }
 }
 

@@ -1,46 +1,73 @@
 /**
- * One supervised worker: runs its body as a goroutine, watches its heartbeat, applies its restart
- * policy with backoff and restart intensity.
+ * One supervised worker: all its state lives here. A run starts in exactly one place (`launch`)
+ * and ends in exactly one place (`onEnd`); what follows a run is decided by the pure
+ * `afterRun` (restart-policy.ts), and acted on here. What a run's body sees is `RunContext`
+ * (bottom of this file): per-run capabilities (a thread bound to the run, a lease's fence) belong
+ * there; a gate before a run may start (a singleton's lease) belongs in `launch`.
  *
  * Invariants:
  * - at most one run (goroutine) exists at a time; a new run starts only after the previous one
  *   has finished (its `finally` blocks ran), so two runs of a worker never overlap;
- * - at most one timer is armed: the heartbeat check while `running`, the restart delay while
- *   `backoff`, none otherwise;
+ * - at most one supervision timer is armed: the heartbeat check while `running`, the restart
+ *   delay while `backoff`, none otherwise; a scheduled worker has, besides, one tick timer while
+ *   its schedule is armed (from start until stop or shutdown);
  * - `beatToken` equals `attempt` exactly while the run may still prove liveness; heartbeats of a
- *   killed or ended run (a zombie that ignored its signal) are ignored.
- * - heartbeat bookkeeping (supervised workers): `beats` counts beats; `checkedBeats` is its value
- *   at the last check; only the first beat after a check reads the clock (`lastBeat`), because a
- *   clock read costs ~100 ns on some machines while a beat must stay cheap in a hot loop.
- *   `silentSince` is the latest moment the worker is known to have been alive: the last beat
- *   exactly when a check saw one beat, the check's time when it saw several.
+ *   killed or ended run (a zombie that ignored its signal) are ignored;
+ * - heartbeat bookkeeping: `beats` counts beats; `checkedBeats` is its value at the last check;
+ *   only the first beat after a check reads the clock (`lastBeat`), because a clock read costs
+ *   ~100 ns on some machines while a beat must stay cheap in a hot loop. `silentSince` is the
+ *   latest moment the worker is known to have been alive, shifted forward by the time checks
+ *   fired late (a blocked event loop is not the worker's silence); `dueAt` is when the pending
+ *   check is due.
  */
-import { HeartbeatTimeoutError, go, type Goroutine } from 'gorx';
-import type { WorkerContext, WorkerFunction } from '../worker.context.js';
-import type { WorkerState, WorkerStatus } from '../worker.events.js';
-import type { ResolvedWorkerOptions } from '../worker.options.js';
-import { describeError, who, type SupervisorHost } from './host.js';
+import {
+  GoroutineExit,
+  HeartbeatTimeoutError,
+  SupersededError,
+  go,
+  type GoContext,
+  type GoFunction,
+  type GoOptions,
+  type Goroutine,
+} from 'gorx';
+import { WorkerContext, type WorkerFunction } from '../worker.context.js';
+import type { WorkerEventType, WorkerState, WorkerStatus } from '../worker.events.js';
+import { MAX_TIMER_MS, type ResolvedWorkerOptions } from './resolve-options.js';
+import { afterRun, type RunOutcome } from './restart-policy.js';
+import { describeError, errorJson, logLifecycle, who, type SupervisorHost } from './host.js';
 
-type Outcome = 'returned' | 'failed' | 'hung';
+type Timer = ReturnType<typeof setTimeout>;
 
 export class WorkerRunner {
   state: WorkerState = 'idle';
   attempt = 0;
   restarts = 0;
+  details: unknown = undefined;
+  lastError: unknown = undefined;
+  /** Set when a stop's grace ran out while the run still had not ended (health: down). */
+  stopOverdue = false;
   /** `Date.now()` of the latest timestamped beat (see the invariants). */
-  lastBeat = 0;
+  private lastBeat = 0;
   private beats = 0;
   private checkedBeats = 0;
   private silentSince = 0;
-  details: unknown = undefined;
-  lastError: unknown = undefined;
+  private dueAt = 0;
   private beatToken = 0;
   private g: Goroutine<unknown> | null = null;
   private ended: Promise<void> = Promise.resolve();
-  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private timer: Timer | undefined = undefined;
   private nextRestartAt: number | null = null;
   /** Times of supervisor restarts inside the current intensity window, oldest first. */
   private restartTimes: number[] = [];
+  // Schedule (scheduled workers only).
+  private tickTimer: Timer | undefined = undefined;
+  private nextRunAt: number | null = null;
+  /** A tick is waiting for the running run to end (overlap 'queue', or 'supersede'). */
+  private queued = false;
+  /** The running run is being killed by its own schedule's 'supersede'. */
+  private superseding = false;
+  /** The exit of the run killed as hung, until that run has ended. */
+  private hangError: HeartbeatTimeoutError | null = null;
 
   constructor(
     readonly options: ResolvedWorkerOptions,
@@ -53,41 +80,77 @@ export class WorkerRunner {
   }
 
   status(): WorkerStatus {
-    return {
+    const status = {
       name: this.name,
       state: this.state,
       attempt: this.attempt,
       restarts: this.restarts,
-      lastHeartbeatAt: this.attempt === 0 ? null : this.lastBeat,
+      lastHeartbeatAt: this.lastHeartbeatAt,
       lastHeartbeatDetails: this.details,
       lastError: this.lastError,
-      heartbeatTimeout: this.options.heartbeatTimeout,
+      heartbeatTimeoutMs: this.options.heartbeatTimeoutMs,
+      heartbeatTimeout: this.options.heartbeatTimeoutMs,
       nextRestartAt: this.nextRestartAt,
+      schedule: this.options.schedule?.describe ?? null,
+      nextRunAt: this.nextRunAt,
     };
+    // JSON-ready: an Error serialises to `{}`; non-enumerable so comparisons ignore it.
+    Object.defineProperty(status, 'toJSON', {
+      value: () => ({
+        ...status,
+        lastError: status.lastError === undefined ? undefined : errorJson(status.lastError),
+      }),
+    });
+    return status;
   }
 
-  /** Starts a run now unless one is in progress; waits for a dying run to finish first. */
-  async start(): Promise<void> {
-    if (this.state === 'stopping' || this.state === 'hung') await this.ended;
-    if (this.host.closing || this.state === 'running' || this.state === 'stopping') return;
+  /** `Date.now()` of the last timestamped beat (or of the run's start), null before any run. */
+  get lastHeartbeatAt(): number | null {
+    return this.attempt === 0 ? null : this.lastBeat;
+  }
+
+  /** Settles once the current run (if any) has finished; never rejects. */
+  whenEnded(): Promise<void> {
+    return this.ended;
+  }
+
+  /** True while a run exists (running, or killed and finishing its cleanup). */
+  get live(): boolean {
+    return this.g !== null;
+  }
+
+  /**
+   * Starts the worker now unless it is already running (or scheduled); a dying run (stopping,
+   * hung) is awaited first, so runs never overlap.
+   */
+  start(): Promise<void> {
+    if (this.state === 'running' || this.state === 'scheduled') return Promise.resolve();
+    if (this.g !== null) return this.ended.then(() => this.start());
+    if (this.host.closing) return Promise.resolve();
     this.clearTimer();
     this.restartTimes = [];
-    this.launch('started');
+    const schedule = this.options.schedule;
+    if (schedule === null) {
+      this.launch('started');
+    } else {
+      this.state = 'scheduled';
+      this.armTick(Date.now());
+      this.lifecycle(`worker "${this.name}": scheduled ${schedule.describe}`);
+      if (schedule.runOnStart) this.launch('started');
+    }
+    return Promise.resolve();
   }
 
-  /** Kills the current run (if any), cancels a pending restart; resolves once the run finished. */
-  stop(reason: unknown = 'stopped'): Promise<void> {
+  /** Kills the current run (if any), cancels a pending restart or tick; resolves once ended. */
+  stop(reason: unknown): Promise<void> {
+    this.clearTick();
     switch (this.state) {
       case 'backoff':
+      case 'scheduled':
         this.clearTimer();
         this.state = 'stopped';
-        this.host.logger.log(`${who(this.name, this.attempt)}: restart cancelled, stopped`);
-        this.host.emit({
-          type: 'stopped',
-          worker: this.name,
-          attempt: this.attempt,
-          at: Date.now(),
-        });
+        this.lifecycle(`${who(this.name, this.attempt)}: stopped`);
+        this.emit('stopped', this.attempt);
         return Promise.resolve();
       case 'running':
       case 'hung':
@@ -96,61 +159,29 @@ export class WorkerRunner {
         this.beatToken = 0;
         void this.g!.kill(reason);
         return this.ended;
-      case 'stopping':
-        return this.ended;
       default:
-        return Promise.resolve();
+        return this.ended;
     }
   }
 
-  /** True while running with a heartbeat overdue that no check has handled yet (a blocked loop). */
-  overdue(now: number): boolean {
-    const limit = this.options.heartbeatTimeout;
-    if (this.state !== 'running' || limit === 0) return false;
-    const fresh = this.beats - this.checkedBeats;
-    // With several beats since the last check, the latest one was not timestamped: unknown.
-    if (fresh > 1) return false;
-    return now - (fresh === 1 ? this.lastBeat : this.silentSince) >= limit;
-  }
-
+  /** The one place where a run starts. */
   private launch(type: 'started' | 'restarted'): void {
     const attempt = ++this.attempt;
     const name = this.name;
+    const limit = this.options.heartbeatTimeoutMs;
     this.state = 'running';
+    this.superseding = false;
     // The start counts as a beat.
     this.lastBeat = this.silentSince = Date.now();
     this.beats = this.checkedBeats = 0;
     this.beatToken = attempt;
-    const lastHeartbeat = this.details;
-    const heartbeat =
-      this.options.heartbeatTimeout > 0
-        ? (details?: unknown): void => {
-            if (this.beatToken !== attempt) return;
-            if (++this.beats === this.checkedBeats + 1) this.lastBeat = Date.now();
-            if (details !== undefined) this.details = details;
-          }
-        : (details?: unknown): void => {
-            // Unsupervised: nothing checks it, so stamp every beat for the status.
-            if (this.beatToken !== attempt) return;
-            this.lastBeat = Date.now();
-            if (details !== undefined) this.details = details;
-          };
+    const ctx = new RunContext(this, attempt, this.details, limit > 0);
+    this.lifecycle(`${who(name, attempt)}: ${type}`);
+    this.emit(type, attempt, undefined, this.lastBeat);
     const body = this.body;
-    this.host.logger.log(`${who(name, attempt)}: ${type}`);
-    this.host.emit({ type, worker: name, attempt, at: this.lastBeat });
     const g = go<unknown>(
       (gctx) => {
-        const ctx: WorkerContext = {
-          get signal() {
-            return gctx.signal;
-          },
-          id: gctx.id,
-          name,
-          attempt,
-          lastHeartbeat,
-          heartbeat,
-          go: (fn, options) => gctx.go(fn, options),
-        };
+        ctx.gctx = gctx;
         return body(ctx);
       },
       { name },
@@ -161,128 +192,300 @@ export class WorkerRunner {
       (e: unknown) => this.onEnd(attempt, false, e),
     );
     // The body may have ended (or been stopped) synchronously, before `go` returned.
-    if (this.state === 'running' && this.options.heartbeatTimeout > 0) {
-      this.timer = setTimeout(this.onHeartbeatTimer, this.options.heartbeatTimeout);
-    }
+    if (this.state === 'running' && limit > 0) this.armCheck(limit);
+  }
+
+  /** A beat of run `attempt` (see RunContext.heartbeat). */
+  beat(attempt: number, details: unknown, supervised: boolean): void {
+    if (this.beatToken !== attempt) return;
+    // Supervised: only the first beat after a check reads the clock. Unsupervised: nothing
+    // checks, so stamp every beat for the status.
+    if (!supervised || ++this.beats === this.checkedBeats + 1) this.lastBeat = Date.now();
+    if (details !== undefined) this.details = details;
+  }
+
+  private armCheck(delay: number): void {
+    this.dueAt = Date.now() + delay;
+    this.timer = setTimeout(checkHeartbeat, delay, this);
   }
 
   /**
    * The single heartbeat timer. Beats never touch it (a timer reset per beat is too costly in a
    * hot loop): it wakes at the earliest moment the worker could be overdue, looks at what
    * happened since the previous check and re-arms itself. A worker beating at most once per check
-   * is caught exactly `heartbeatTimeout` after its last beat; one beating many times per check,
-   * typically within 1.5 x `heartbeatTimeout` (never before `heartbeatTimeout`, at most 2 x).
+   * is caught exactly `heartbeatTimeoutMs` after its last beat; one beating many times per check,
+   * typically within 1.5x (never before 1x, at most 2x). A check that fires late (the event loop
+   * was blocked) judges as of its due time and shifts the worker's allowance by the lateness, so
+   * a blocked loop never counts as silence, however often the worker beats.
    */
-  private readonly onHeartbeatTimer = (): void => {
+  onHeartbeatTimer(): void {
     this.timer = undefined;
     if (this.state !== 'running') return;
-    const limit = this.options.heartbeatTimeout;
+    const limit = this.options.heartbeatTimeoutMs;
     const now = Date.now();
+    const late = Math.max(0, now - this.dueAt);
+    const asOf = now - late;
     const fresh = this.beats - this.checkedBeats;
     this.checkedBeats = this.beats;
-    let next: number;
-    if (fresh === 0) {
-      next = this.silentSince + limit - now;
-    } else if (fresh === 1) {
-      this.silentSince = this.lastBeat;
-      next = this.lastBeat + limit - now;
+    if (fresh <= 1) {
+      if (fresh === 1) this.silentSince = Math.min(this.lastBeat, asOf);
+      if (asOf - this.silentSince >= limit) {
+        this.onHung(now - this.silentSince - late);
+        return;
+      }
+      this.silentSince += late;
+      this.armCheck(this.silentSince + limit - now);
     } else {
+      // The latest beat was not timestamped: alive at the check; look again sooner.
       this.silentSince = now;
-      next = Math.ceil(limit / 2);
+      this.armCheck(Math.ceil(limit / 2));
     }
-    if (next > 0) {
-      this.timer = setTimeout(this.onHeartbeatTimer, next);
-      return;
-    }
-    const silent = now - this.silentSince;
+  }
+
+  private onHung(silentMs: number): void {
+    const limit = this.options.heartbeatTimeoutMs;
     this.state = 'hung';
     this.beatToken = 0;
     const error = new HeartbeatTimeoutError(limit);
-    this.lastError = error;
+    this.lastError = this.hangError = error;
     this.host.logger.warn(
-      `${who(this.name, this.attempt)}: no heartbeat for ${silent} ms, killing it`,
+      `${who(this.name, this.attempt)}: no heartbeat for ${silentMs} ms, killing it`,
     );
-    this.host.emit({
-      type: 'heartbeat-missed',
-      worker: this.name,
-      attempt: this.attempt,
-      at: Date.now(),
-      error,
-    });
+    this.emit('heartbeat-missed', this.attempt, error);
     void this.g!.kill(error);
-  };
+  }
 
+  /** The one place where a run ends. */
   private onEnd(attempt: number, ok: boolean, value: unknown): void {
     if (attempt !== this.attempt) return; // cannot happen: runs never overlap
     this.g = null;
     this.beatToken = 0;
+    this.stopOverdue = false;
     this.clearTimer();
-    const at = Date.now();
     const log = this.host.logger;
+    const killed = this.state === 'stopping' || this.state === 'hung' || this.superseding;
+    // An error other than the exit, thrown after a kill: its cleanup (`finally`) failed.
+    if (killed && !ok && !(value instanceof GoroutineExit)) {
+      this.lastError = value;
+      const { message, stack } = describeError(value);
+      log.error(
+        `${who(this.name, attempt)}: cleanup failed after it was killed: ${message}`,
+        stack,
+      );
+      this.emit('failed', attempt, value);
+    }
     if (this.state === 'stopping') {
       this.state = 'stopped';
-      log.log(`${who(this.name, attempt)}: stopped`);
-      this.host.emit({ type: 'stopped', worker: this.name, attempt, at });
+      this.lifecycle(`${who(this.name, attempt)}: stopped`);
+      this.emit('stopped', attempt);
       return;
     }
-    const outcome: Outcome = this.state === 'hung' ? 'hung' : ok ? 'returned' : 'failed';
-    if (outcome === 'failed') this.lastError = value;
-    if (outcome !== 'returned') {
-      const { message, stack } = describeError(this.lastError);
+    if (this.superseding) {
+      this.superseding = false;
+      this.afterScheduledRun('returned');
+      return;
+    }
+    const outcome: RunOutcome = this.state === 'hung' ? 'hung' : ok ? 'returned' : 'failed';
+    if (outcome === 'failed') {
+      this.lastError = value;
+      const { message, stack } = describeError(value);
+      log.error(`${who(this.name, attempt)}: failed: ${message}`, stack);
+      this.emit('failed', attempt, value);
+    } else if (outcome === 'hung') {
       // A hang's stack is the heartbeat timer's: noise.
-      const line = `${who(this.name, attempt)}: ${outcome === 'hung' ? 'hung' : 'failed'}: ${message}`;
-      if (outcome === 'hung' || stack === undefined) log.error(line);
-      else log.error(line, stack);
-      this.host.emit({ type: 'failed', worker: this.name, attempt, at, error: this.lastError });
+      const hang = this.hangError!;
+      log.error(`${who(this.name, attempt)}: hung: ${hang.message}`);
+      this.emit('failed', attempt, hang);
     }
-    const policy = this.options.restart;
-    const restart =
-      !this.host.closing &&
-      (policy === 'permanent' || (policy === 'transient' && outcome !== 'returned'));
-    if (!restart) {
-      this.state = outcome === 'returned' ? 'stopped' : 'failed';
+    this.hangError = null;
+    if (this.options.schedule !== null) {
       if (outcome === 'returned') {
-        log.log(`${who(this.name, attempt)}: returned, not restarted (${policy})`);
-        this.host.emit({ type: 'stopped', worker: this.name, attempt, at });
+        this.lifecycle(`${who(this.name, attempt)}: completed`);
+        this.emit('completed', attempt);
       }
+      this.afterScheduledRun(outcome);
       return;
     }
-    const { count, withinMs } = this.options.maxRestarts;
-    const times = this.restartTimes;
-    while (times.length > 0 && times[0]! <= at - withinMs) times.shift();
-    if (times.length >= count) {
-      this.state = 'gave-up';
-      log.error(
-        `${who(this.name, attempt)}: gave up after ${times.length} restarts in ${withinMs} ms`,
-      );
-      this.host.emit({ type: 'gave-up', worker: this.name, attempt, at, error: this.lastError });
-      return;
+    const at = Date.now();
+    const decision = afterRun({
+      policy: this.options.restart,
+      outcome,
+      closing: this.host.closing,
+      restartTimes: this.restartTimes,
+      at,
+      maxRestarts: this.options.maxRestarts,
+      backoff: this.options.backoff,
+      random: () => this.host.random(),
+    });
+    switch (decision.next) {
+      case 'stopped':
+        this.state = 'stopped';
+        this.lifecycle(
+          `${who(this.name, attempt)}: returned, not restarted (${this.options.restart})`,
+        );
+        this.emit('stopped', attempt);
+        return;
+      case 'failed':
+        this.state = 'failed';
+        return;
+      case 'gave-up':
+        this.state = 'gave-up';
+        log.error(
+          `${who(this.name, attempt)}: gave up after ${decision.restartsInWindow} restarts in ${this.options.maxRestarts.withinMs} ms`,
+        );
+        this.emit('gave-up', attempt, this.lastError);
+        return;
+      case 'restart':
+        this.restartTimes = decision.window;
+        this.state = 'backoff';
+        this.nextRestartAt = at + decision.delayMs;
+        this.lifecycle(`${who(this.name, attempt)}: restarting in ${decision.delayMs} ms`);
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.nextRestartAt = null;
+          if (this.host.closing) return;
+          this.restarts++;
+          this.launch('restarted');
+        }, decision.delayMs);
     }
-    times.push(at);
-    const delay = this.backoffDelay(times.length);
-    this.state = 'backoff';
-    this.nextRestartAt = at + delay;
-    log.log(`${who(this.name, attempt)}: restarting in ${delay} ms`);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.nextRestartAt = null;
-      if (this.host.closing) return;
-      this.restarts++;
-      this.launch('restarted');
-    }, delay);
   }
 
-  /** Delay before the n-th restart of the current intensity window (n >= 1). */
-  private backoffDelay(n: number): number {
-    const { initialMs, maxMs, factor, jitter } = this.options.backoff;
-    const base = Math.min(maxMs, initialMs * factor ** (n - 1));
-    const spread = jitter === 0 ? 1 : 1 - jitter + 2 * jitter * this.host.random();
-    return Math.round(Math.min(maxMs, base * spread));
+  /** A scheduled worker's run ended by itself or was superseded: run a queued tick, or wait. */
+  private afterScheduledRun(outcome: RunOutcome): void {
+    if (this.host.closing || this.tickTimer === undefined) {
+      // Shutdown, or the schedule has no further tick.
+      this.queued = false;
+      this.state = outcome === 'returned' ? 'stopped' : 'failed';
+      return;
+    }
+    if (this.queued) {
+      this.queued = false;
+      this.launch('started');
+      return;
+    }
+    this.state = 'scheduled';
+  }
+
+  /** Arms the tick after `after` (chained for ticks further away than a Node timer can wait). */
+  private armTick(after: number): void {
+    const at = this.options.schedule!.next(after);
+    this.nextRunAt = at;
+    if (at === null) return;
+    const arm = (): void => {
+      const delay = Math.max(0, at - Date.now());
+      this.tickTimer =
+        delay > MAX_TIMER_MS ? setTimeout(arm, MAX_TIMER_MS) : setTimeout(tick, delay, this, at);
+    };
+    arm();
+  }
+
+  onTick(dueAt: number): void {
+    this.tickTimer = undefined;
+    this.nextRunAt = null;
+    if (this.host.closing) return;
+    // The next tick follows this one's due time (no drift); ticks missed while the loop was
+    // blocked are not replayed.
+    const now = Date.now();
+    const next = this.options.schedule!.next(dueAt);
+    this.armTick(next !== null && next <= now ? now : dueAt);
+    switch (this.state) {
+      case 'scheduled':
+        this.launch('started');
+        return;
+      case 'running':
+      case 'hung':
+        this.onOverlap();
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** A tick while the previous run is still running (or dying). */
+  private onOverlap(): void {
+    const overlap = this.options.schedule!.overlap;
+    const attempt = this.attempt;
+    if (overlap === 'skip' || this.queued) {
+      this.lifecycle(
+        `${who(this.name, attempt)}: still running, tick skipped (overlap: ${overlap})`,
+      );
+      this.emit('skipped', attempt);
+      return;
+    }
+    this.queued = true;
+    if (overlap === 'queue' || this.state === 'hung' || this.superseding) {
+      this.lifecycle(`${who(this.name, attempt)}: still running, next run queued`);
+      return;
+    }
+    const exit = new SupersededError(this.name);
+    this.superseding = true;
+    this.beatToken = 0;
+    this.clearTimer();
+    this.lifecycle(`${who(this.name, attempt)}: superseded by the next tick`);
+    this.emit('superseded', attempt, exit);
+    void this.g!.kill(exit);
+  }
+
+  private emit(type: WorkerEventType, attempt: number, error?: unknown, at = Date.now()): void {
+    this.host.emit(
+      error === undefined
+        ? { type, worker: this.name, attempt, at }
+        : { type, worker: this.name, attempt, at, error },
+    );
+  }
+
+  private lifecycle(message: string): void {
+    logLifecycle(this.host.logger, this.options.lifecycleLogLevel, message);
   }
 
   private clearTimer(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
     this.nextRestartAt = null;
+  }
+
+  private clearTick(): void {
+    if (this.tickTimer !== undefined) clearTimeout(this.tickTimer);
+    this.tickTimer = undefined;
+    this.nextRunAt = null;
+    this.queued = false;
+  }
+}
+
+// Timer callbacks take the runner as an argument: no closure per worker.
+function checkHeartbeat(runner: WorkerRunner): void {
+  runner.onHeartbeatTimer();
+}
+function tick(runner: WorkerRunner, dueAt: number): void {
+  runner.onTick(dueAt);
+}
+
+/** The `WorkerContext` of one run. */
+class RunContext<D> extends WorkerContext<D> {
+  gctx!: GoContext;
+
+  constructor(
+    private readonly runner: WorkerRunner,
+    readonly attempt: number,
+    readonly lastHeartbeat: D | undefined,
+    private readonly supervised: boolean,
+  ) {
+    super();
+  }
+
+  get signal(): AbortSignal {
+    return this.gctx.signal;
+  }
+  get id(): number {
+    return this.gctx.id;
+  }
+  get name(): string {
+    return this.runner.name;
+  }
+  heartbeat(details?: D): void {
+    this.runner.beat(this.attempt, details, this.supervised);
+  }
+  go<R>(fn: GoFunction<R>, options?: GoOptions): Goroutine<R> {
+    return this.gctx.go(fn, options);
   }
 }

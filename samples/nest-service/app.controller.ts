@@ -13,7 +13,13 @@ import {
 } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { SupersededError, type Chan } from 'gorx';
-import { GorxHealthIndicator, InjectChannel, WorkerRegistry, type WorkerStatus } from 'gorx/nest';
+import {
+  GorxHealthIndicator,
+  InjectChannel,
+  ShutdownError,
+  WorkerRegistry,
+  type WorkerStatus,
+} from 'gorx/nest';
 import { ScenesService } from './scenes.service.js';
 import { FlakyWorker, JobWorker, type Job } from './workers.js';
 
@@ -32,13 +38,8 @@ export class AppController {
   ) {}
 
   @Get('workers')
-  workers(): (WorkerStatus & { lastError?: string })[] {
-    // Errors do not survive JSON: show their text.
-    return this.registry.list().map((s) => ({
-      ...s,
-      lastError:
-        s.lastError instanceof Error ? `${s.lastError.name}: ${s.lastError.message}` : undefined,
-    }));
+  workers(): WorkerStatus[] {
+    return this.registry.list(); // JSON-ready: lastError renders as { name, message, code }
   }
 
   @Get('health')
@@ -64,6 +65,9 @@ export class AppController {
     } catch (e) {
       if (e instanceof SupersededError)
         throw new ConflictException(`scene ${id}: superseded by a newer update`);
+      // A rolling deploy: this replica is going away. 503 tells the client to retry elsewhere.
+      if (e instanceof ShutdownError)
+        throw new ServiceUnavailableException(`scene ${id}: the service is shutting down`);
       throw e;
     }
   }

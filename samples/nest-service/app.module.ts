@@ -1,14 +1,29 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
 import { TerminusModule } from '@nestjs/terminus';
 import { GorxModule } from 'gorx/nest';
 import { AppController } from './app.controller.js';
-import { SAMPLE_CONFIG, defaultSampleConfig } from './sample.config.js';
+import { SAMPLE_CONFIG, defaultSampleConfig, workerSettings } from './sample.config.js';
 import { ScenesService } from './scenes.service.js';
-import { FlakyWorker, JobWorker, TickerWorker } from './workers.js';
+import { FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js';
 
 @Module({
   imports: [
-    GorxModule.forRoot({ shutdownGraceMs: 2_000, maxEventLoopDelayMs: 500 }),
+    ConfigModule.forRoot({ ignoreEnvFile: true, load: [workerSettings] }),
+    // Per-worker options from ConfigService, resolved at bootstrap: they override the decorators'.
+    GorxModule.forRootAsync({
+      imports: [ConfigModule],
+      inject: [ConfigService],
+      useFactory: (config: ConfigService) => ({
+        shutdownGraceMs: 2_000,
+        maxEventLoopDelayMs: 500,
+        lifecycleLogLevel: 'log', // the sample shows its lifecycle lines; services keep 'debug'
+        workers: {
+          report: { schedule: { intervalMs: config.getOrThrow<number>('workers.reportEveryMs') } },
+          flaky: { heartbeatTimeoutMs: config.getOrThrow<number>('workers.flakyHeartbeatMs') },
+        },
+      }),
+    }),
     GorxModule.forFeature({ channels: [{ name: 'jobs', capacity: 5 }] }),
     TerminusModule,
   ],
@@ -18,6 +33,7 @@ import { FlakyWorker, JobWorker, TickerWorker } from './workers.js';
     TickerWorker,
     FlakyWorker,
     JobWorker,
+    ReportWorker,
     ScenesService,
   ],
 })

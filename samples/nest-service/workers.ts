@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { sleep, ticker, type Chan } from 'gorx';
-import { BackgroundWorker, InjectChannel, type WorkerContext } from 'gorx/nest';
+import { BackgroundWorker, InjectChannel, WorkerContext } from 'gorx/nest';
 import { SAMPLE_CONFIG, type SampleConfig } from './sample.config.js';
 
 export interface Job {
@@ -14,7 +14,7 @@ export class TickerWorker {
   ticks = 0;
   constructor(@Inject(SAMPLE_CONFIG) private readonly config: SampleConfig) {}
 
-  @BackgroundWorker({ name: 'ticker', heartbeatTimeout: 5_000 })
+  @BackgroundWorker({ name: 'ticker', heartbeatTimeoutMs: 5_000 })
   *run(ctx: WorkerContext<{ ticks: number }>): Generator<unknown, void, unknown> {
     this.ticks = ctx.lastHeartbeat?.ticks ?? 0; // resume the count after a restart
     const t = ticker(this.config.tickMs);
@@ -30,14 +30,17 @@ export class TickerWorker {
   }
 }
 
-/** Beats every 200 ms, until asked to hang: then the supervisor kills and restarts it. */
+/**
+ * Beats every 200 ms, until asked to hang: then the supervisor kills and restarts it. Its
+ * heartbeat timeout comes from the configuration (FLAKY_HEARTBEAT_MS, see app.module.ts).
+ */
 @Injectable()
 export class FlakyWorker {
   hangNext = false;
 
   @BackgroundWorker({
     name: 'flaky',
-    heartbeatTimeout: 1_000,
+    heartbeatTimeoutMs: 30_000, // overridden by the configuration
     restart: 'permanent',
     backoff: { initialMs: 500, maxMs: 10_000, jitter: 0 },
     maxRestarts: { count: 5, withinMs: 60_000 },
@@ -75,5 +78,24 @@ export class JobWorker {
       this.done.push(job.id);
       this.logger.log(`job ${job.id} done (${job.payload})`);
     }
+  }
+}
+
+/**
+ * A scheduled worker: every REPORT_EVERY_MS (10 s by default, from the configuration), reports how
+ * many jobs are done. A run still going at the next tick makes that tick skip.
+ */
+@Injectable()
+export class ReportWorker {
+  reports = 0;
+  private readonly logger = new Logger('Report');
+
+  constructor(private readonly jobs: JobWorker) {}
+
+  @BackgroundWorker({ name: 'report', schedule: { intervalMs: 60_000, overlap: 'skip' } })
+  async run(ctx: WorkerContext): Promise<void> {
+    this.reports++;
+    ctx.heartbeat({ reports: this.reports });
+    this.logger.log(`report ${this.reports}: ${this.jobs.done.length} job(s) done`);
   }
 }

@@ -1,7 +1,15 @@
 // The Nest app of `scripts/check-nest11.sh`: every gorx/nest feature, used the way an app would.
 // It is compiled twice (ESM and CommonJS) against NestJS 11, so it sticks to syntax both accept:
 // no top-level await, no import.meta.
-import { Controller, Get, Injectable, Module, Scope, type LoggerService } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Injectable,
+  Module,
+  Scope,
+  type LoggerService,
+  type OnModuleDestroy,
+} from '@nestjs/common';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { sleep, type Chan } from 'gorx';
 import {
@@ -49,13 +57,34 @@ export class Trace {
   readonly steps: string[] = [];
   readonly processed: string[] = [];
   beatsResumedFrom: number | undefined = undefined;
+  reports = 0;
 }
 
 export const trace = new Trace();
 
+/** A dependency that closes in its async onModuleDestroy, as a database pool does. */
+@Injectable()
+export class Db implements OnModuleDestroy {
+  open = true;
+  async onModuleDestroy(): Promise<void> {
+    await sleep(10);
+    this.open = false;
+    trace.steps.push('db closed');
+  }
+}
+
 @Injectable()
 export class Workers {
-  constructor(@InjectChannel('jobs') private readonly jobs: Chan<string>) {}
+  constructor(
+    @InjectChannel('jobs') private readonly jobs: Chan<string>,
+    private readonly db: Db,
+  ) {}
+
+  // An interval schedule: a run every 30 ms.
+  @BackgroundWorker({ name: 'report', schedule: { intervalMs: 30, overlap: 'skip' } })
+  async report(): Promise<void> {
+    trace.reports++;
+  }
 
   // Attempt 1 beats 3 times then goes silent: killed as hung, restarted, resumes from its
   // last heartbeat details.
@@ -87,7 +116,7 @@ export class Workers {
     try {
       for (;;) trace.processed.push((yield this.jobs.recv()) as string);
     } finally {
-      trace.steps.push('jobs: finally');
+      trace.steps.push(`jobs: finally (db ${this.db.open ? 'open' : 'closed'})`);
     }
   }
 
@@ -156,6 +185,6 @@ export class AppController {
     TerminusModule,
   ],
   controllers: [AppController],
-  providers: [Workers, Scenes, Jobs, PerRequest],
+  providers: [Db, Workers, Scenes, Jobs, PerRequest],
 })
 export class AppModule {}

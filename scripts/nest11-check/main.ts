@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     registry
       .list()
       .map((s) => `${s.name}:${s.state}`)
-      .join(',') === 'beats:running,jobs:running,doomed:idle',
+      .join(',') === 'report:scheduled,beats:running,jobs:running,doomed:idle',
     registry.list(),
   );
   check(
@@ -118,7 +118,9 @@ async function main(): Promise<void> {
     up,
   );
   const list = await getJson(`${url}/workers`);
-  check('GET /workers lists the three workers', list.body.length === 3, list);
+  check('GET /workers lists the four workers', list.body.length === 4, list);
+  await until('"report" ran twice', () => trace.reports >= 2);
+  check('an interval schedule runs its worker ("completed" events)', seen('completed', 'report'));
 
   await registry.start('doomed');
   await until('"doomed" gave up', () => status('doomed')?.state === 'gave-up');
@@ -140,9 +142,15 @@ async function main(): Promise<void> {
     'app.close(): running workers stopped, finally blocks ran, channel closed',
     seen('stopped', 'beats') &&
       seen('stopped', 'jobs') &&
-      trace.steps.includes('jobs: finally') &&
+      trace.steps.includes('jobs: finally (db open)') &&
       jobs.closed,
     { events: events.map((e) => `${e.type}:${e.worker}`), steps: trace.steps },
+  );
+  check(
+    'shutdown begins before any onModuleDestroy: with GorxModule global (destroyed last), the finally ran before the database closed',
+    trace.steps.indexOf('jobs: finally (db open)') < trace.steps.indexOf('db closed') &&
+      !events.some((e) => e.at >= started && (e.type === 'restarted' || e.type === 'started')),
+    trace.steps,
   );
   check(`app.close() took ${closeMs} ms (< shutdownGraceMs 2000)`, closeMs < 2_000);
   console.log(`all ${passed} checks passed (${format}, Node ${process.version})`);

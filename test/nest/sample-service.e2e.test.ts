@@ -50,14 +50,18 @@ async function http(
 }
 
 describe('sample service over HTTP', () => {
-  it('GET /workers lists the three supervised workers, running', async () => {
+  it('GET /workers lists the supervised workers: three running, the report scheduled; options from the configuration', async () => {
     const { status, json } = await http('GET', '/workers');
     expect(status).toBe(200);
     expect(json.map((w: { name: string; state: string }) => `${w.name}:${w.state}`)).toEqual([
       'ticker:running',
       'flaky:running',
       'jobs:running',
+      'report:scheduled',
     ]);
+    // From ConfigService (sample.config.ts defaults), overriding the decorators' values.
+    expect(json[1]).toMatchObject({ name: 'flaky', heartbeatTimeoutMs: 1_000 });
+    expect(json[3]).toMatchObject({ name: 'report', schedule: 'every 10000 ms' });
   });
 
   it('POST /jobs feeds the job worker through a bounded channel and answers 503 when it is full', async () => {

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { SupersededError, chan, sleep } from 'gorx';
-import { Supersede, WorkerRegistryError, supersedeContext } from 'gorx/nest';
+import { GoroutineExit, SupersededError, chan, sleep } from 'gorx';
+import { ShutdownError, Supersede, supersedeContext } from 'gorx/nest';
 import { flush } from '../helpers/leaks.js';
 import {
   createApp,
@@ -210,17 +210,17 @@ describe('@Supersede', () => {
     expect(supersedeContext()).toBeUndefined();
   });
 
-  it('after shutdown began, a supersede call rejects ERR_SHUTTING_DOWN and starts nothing', async () => {
+  it('after shutdown began, a supersede call rejects ShutdownError (a GoroutineExit) and starts nothing', async () => {
     useFakeTime();
     const app = await createApp({ providers: [Scenes] });
     const scenes = app.app.get(Scenes);
     await app.app.close();
-    await expect(scenes.update('lobby', 'late')).rejects.toMatchObject({
-      code: 'ERR_SHUTTING_DOWN',
+    const late = scenes.update('lobby', 'late');
+    await expect(late).rejects.toBeInstanceOf(ShutdownError);
+    await expect(late).rejects.toBeInstanceOf(GoroutineExit);
+    await expect(app.registry.supersede('k', async () => 1)).rejects.toMatchObject({
+      code: 'ERR_APPLICATION_SHUTDOWN',
     });
-    await expect(app.registry.supersede('k', async () => 1)).rejects.toBeInstanceOf(
-      WorkerRegistryError,
-    );
     expect(scenes.log).toEqual([]);
   });
 });
