@@ -1,7 +1,7 @@
 /** @module */
 import { SetMetadata } from '@nestjs/common';
 import { GORX_WORKER_METADATA } from './gorx.constants.js';
-import type { WorkerFunction } from './worker.context.js';
+import type { SingletonWorkerContext, WorkerFunction } from './worker.context.js';
 import type { BackgroundWorkerOptions } from './worker.options.js';
 
 /**
@@ -44,10 +44,16 @@ import type { BackgroundWorkerOptions } from './worker.options.js';
  * }
  * ```
  */
+type SingletonWorkerFunction = (
+  ctx: SingletonWorkerContext<any>, // eslint-disable-line @typescript-eslint/no-explicit-any
+) => ReturnType<WorkerFunction>;
+
 export function BackgroundWorker(options: BackgroundWorkerOptions = {}) {
   const setMetadata = SetMetadata(GORX_WORKER_METADATA, options);
   // The typed descriptor rejects, at compile time, methods that cannot be a worker body.
-  return <T extends WorkerFunction<any>>( // eslint-disable-line @typescript-eslint/no-explicit-any
+  // A singleton worker may declare `SingletonWorkerContext` (its ctx has `fence`).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  return <T extends WorkerFunction<any> | SingletonWorkerFunction>(
     target: object,
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<T>,

@@ -6,6 +6,7 @@ import {
 } from '@nestjs/common';
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { errorText } from './internal/host.js';
+import type { StoreHealth } from 'gorx/cluster';
 import type { WorkerState } from './worker.events.js';
 import { WorkerSupervisor } from './worker.supervisor.js';
 
@@ -31,6 +32,8 @@ export interface WorkerHealth {
   restarts: number;
   lastHeartbeatAt: number | null;
   lastError?: string;
+  /** Cluster singletons: `'standby'`, `'held'` (with `fence`) or `'released'`. */
+  lease?: { state: 'standby' | 'held' | 'released'; fence: string | null };
 }
 
 /**
@@ -71,6 +74,12 @@ export type GorxHealthResult<Key extends string = string> = Record<
     /** How many workers were left out of `workers` (present when some were). */
     omitted?: number;
     eventLoopDelayMs?: EventLoopDelay;
+    /**
+     * With `GorxModule.forRoot({ cluster })`: the lease store's health (no secrets). A store outage
+     * shows here but does NOT make the status down: every replica would be restarted at once,
+     * while the singletons already stop themselves and wait in standby until the store is back.
+     */
+    cluster?: { store: StoreHealth };
     message?: string;
   }
 >;
@@ -144,6 +153,7 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
         restarts: w.restarts,
         lastHeartbeatAt: w.lastHeartbeatAt,
         ...(w.lastError !== undefined && { lastError: errorText(w.lastError) }),
+        ...(w.lease !== null && { lease: { state: w.lease.state, fence: w.lease.fence } }),
       };
       if (isDown) {
         const why = w.stopOverdue && state === 'stopping' ? 'stop overdue' : state;
@@ -155,6 +165,8 @@ export class GorxHealthIndicator implements OnApplicationBootstrap, OnApplicatio
     const workers: Record<string, WorkerHealth> = {};
     for (const h of shown) workers[names.get(h)!] = h;
     const detail: GorxHealthResult<Key>[Key] = { status: 'up', workers };
+    const store = this.supervisor.clusterStore;
+    if (store !== undefined) detail.cluster = { store: store.health() };
     const total = this.supervisor.size;
     if (shown.length < total) {
       detail.counts = counts;

@@ -15,6 +15,7 @@ export {
   RESTART_POLICIES,
   type BackgroundWorkerOptions,
   type BackoffOptions,
+  type GorxClusterOptions,
   type GorxModuleOptions,
   type LifecycleLogLevel,
   type MaxRestartsOptions,
@@ -23,8 +24,18 @@ export {
   type ScheduleOptions,
   type WorkerOverride,
 } from './worker.options.js';
-export { WorkerContext, type WorkerFunction } from './worker.context.js';
-export type { WorkerEvent, WorkerEventType, WorkerState, WorkerStatus } from './worker.events.js';
+export {
+  WorkerContext,
+  type SingletonWorkerContext,
+  type WorkerFunction,
+} from './worker.context.js';
+export type {
+  WorkerEvent,
+  WorkerEventType,
+  WorkerLeaseStatus,
+  WorkerState,
+  WorkerStatus,
+} from './worker.events.js';
 export {
   ShutdownError,
   WorkerRegistryError,

@@ -25,6 +25,14 @@ export interface SupersedeOptions<A extends unknown[] = any[]> {
   key?: (...args: A) => unknown;
   /** `'kill'` (default), `'join'` (share the running call's result) or `'queue'` (run after it). */
   mode?: SupersedeMode;
+  /**
+   * `'process'` (default): supersedes calls in this process. `'cluster'`: a call on any replica
+   * kills the running one wherever it runs (needs `GorxModule.forRoot({ cluster: { store } })`;
+   * mode `'kill'` only; `supersedeContext()!.fence` is the run's fence). See docs/cluster.md.
+   */
+  scope?: 'process' | 'cluster';
+  /** `scope: 'cluster'`: lease ttl of a run (ms, default 10000). */
+  leaseTtlMs?: number;
 }
 
 /**

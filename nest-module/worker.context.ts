@@ -65,3 +65,25 @@ export abstract class WorkerContext<D = unknown> implements GoContext {
 export type WorkerFunction<D = unknown> = (
   ctx: WorkerContext<D>,
 ) => Promise<unknown> | Generator<unknown, unknown, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/**
+ * The context of a `@BackgroundWorker({ singleton: true })` run: a `WorkerContext` plus the
+ * lease's `fence` (pass it with every write the worker makes). `lastHeartbeat` comes from the
+ * lease store: the last details the previous holder reported, on whichever replica it ran.
+ *
+ * @example
+ * ```ts
+ * import { sleep } from 'gorx';
+ * import type { SingletonWorkerContext } from 'gorx/nest';
+ *
+ * async function sync(ctx: SingletonWorkerContext<{ cursor: number }>): Promise<void> {
+ *   let cursor = ctx.lastHeartbeat?.cursor ?? 0;
+ *   for (;;) {
+ *     console.log(`batch ${cursor} under fence ${ctx.fence}`);
+ *     ctx.heartbeat({ cursor: ++cursor });
+ *     await sleep(1_000, ctx);
+ *   }
+ * }
+ * ```
+ */
+export type SingletonWorkerContext<D = unknown> = WorkerContext<D> & { readonly fence: bigint };

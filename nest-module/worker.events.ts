@@ -4,6 +4,7 @@
  * A worker's lifecycle state. Health reports down for `'hung'` and `'gave-up'` (and for a worker
  * still `'stopping'` after its stop grace ran out).
  * - `idle`: registered, not started yet; `running`: a run is in progress;
+ * - `standby`: a cluster singleton's run waiting for its lease (another replica holds it);
  * - `scheduled`: a scheduled worker waiting for its next tick (`nextRunAt`);
  * - `hung`: missed its heartbeat, killed, its cleanup has not finished yet;
  * - `backoff`: waiting to restart; `stopping`: stop requested, cleanup not finished;
@@ -20,6 +21,7 @@
  */
 export type WorkerState =
   | 'idle'
+  | 'standby'
   | 'running'
   | 'scheduled'
   | 'hung'
@@ -66,12 +68,27 @@ export interface WorkerStatus {
   readonly schedule: string | null;
   /** When the next scheduled tick is due, while the worker's schedule is armed. */
   readonly nextRunAt: number | null;
+  /** Cluster singleton workers: the lease as this replica sees it (null for other workers). */
+  readonly lease: WorkerLeaseStatus | null;
+}
+
+/**
+ * A singleton worker's lease on this replica: `'standby'` (waiting: another replica holds it, or
+ * the store is unreachable), `'held'` (with its `fence`, as a decimal string so the status stays
+ * JSON-ready) or `'released'`.
+ */
+export interface WorkerLeaseStatus {
+  readonly state: 'standby' | 'held' | 'released';
+  readonly fence: string | null;
+  readonly ttlMs: number;
 }
 
 /**
  * Types of `WorkerRegistry.events$` events. Scheduled workers add `completed` (a run returned) and
  * `skipped` (a tick dropped by `overlap: 'skip'`, or by `'queue'` with a run already waiting);
- * `failed` also reports an error thrown by a killed run's cleanup.
+ * `failed` also reports an error thrown by a killed run's cleanup. Cluster singletons add
+ * `lease-acquired` (the run leaves standby) and `lease-lost` (the run is being killed with
+ * `LeaseLostError`).
  *
  * @example
  * ```ts
@@ -89,7 +106,9 @@ export type WorkerEventType =
   | 'stopped'
   | 'gave-up'
   | 'completed'
-  | 'skipped';
+  | 'skipped'
+  | 'lease-acquired'
+  | 'lease-lost';
 
 /**
  * A lifecycle event. `worker` is the worker name (for `'superseded'`: the supersede key's label,

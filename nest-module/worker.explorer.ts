@@ -4,6 +4,8 @@ import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { WorkerMetadataAccessor } from './worker.metadata-accessor.js';
 import type { WorkerFunction } from './worker.context.js';
 import { WorkerSupervisor } from './worker.supervisor.js';
+import type { SupersedeOptions } from './supersede.decorator.js';
+import { clusterKeyText } from './internal/cluster-supersede.js';
 
 /** The part of Nest's `InstanceWrapper` the explorer reads (kept structural: no deep import). */
 interface DiscoveredWrapper {
@@ -88,7 +90,9 @@ export class WorkerExplorer implements OnModuleInit {
       const body = fn!.bind(instance) as WorkerFunction;
       this.supervisor.register(workerOptions.name ?? label, body, workerOptions);
     }
-    if (supersedeOptions !== undefined) {
+    if (supersedeOptions !== undefined && supersedeOptions.scope === 'cluster') {
+      this.wrapClusterSupersede(instance, method, label, supersedeOptions);
+    } else if (supersedeOptions !== undefined) {
       const slots = this.supervisor.createSlots();
       const keyOf = supersedeOptions.key;
       const mode = supersedeOptions.mode;
@@ -109,5 +113,30 @@ export class WorkerExplorer implements OnModuleInit {
         },
       });
     }
+  }
+
+  /** `@Supersede({ scope: 'cluster' })`: the method runs through supersedeAcrossCluster. */
+  private wrapClusterSupersede(
+    instance: Methods,
+    method: string,
+    label: string,
+    options: SupersedeOptions,
+  ): void {
+    if ((options.mode ?? 'kill') !== 'kill') {
+      throw new TypeError(`@Supersede on ${label}: scope 'cluster' supports mode 'kill' only`);
+    }
+    const runs = this.supervisor.clusterSupersede(`@Supersede on ${label}`);
+    const keyOf = options.key;
+    const ttlMs = options.leaseTtlMs;
+    const original = instance[method]!;
+    Object.defineProperty(instance, method, {
+      configurable: true,
+      writable: true,
+      value: function supersedingAcrossCluster(...args: unknown[]): Promise<unknown> {
+        const key = keyOf === undefined ? undefined : keyOf(...args);
+        const name = keyOf === undefined ? label : `${label}(${clusterKeyText(key)})`;
+        return runs.run(name, key, () => original.apply(instance, args) as Promise<unknown>, ttlMs);
+      },
+    });
   }
 }

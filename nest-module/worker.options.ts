@@ -4,6 +4,7 @@
  * (`internal/restart-policy.ts`).
  * @module
  */
+import type { LeaseStore } from 'gorx/cluster';
 
 /**
  * The restart policies, in one list: the `RestartPolicy` type and the option check both come
@@ -176,6 +177,14 @@ export interface BackgroundWorkerOptions {
   schedule?: ScheduleOptions;
   /** Level of this worker's lifecycle log lines (default: the module's `lifecycleLogLevel`). */
   lifecycleLogLevel?: LifecycleLogLevel;
+  /**
+   * Run on one replica of the cluster at a time (needs `GorxModule.forRoot({ cluster: { store } })`):
+   * the others show state `'standby'`; the run gets `ctx.fence`; its heartbeat details are kept
+   * in the store, so the replica that takes over starts from `ctx.lastHeartbeat`. See docs/cluster.md.
+   */
+  singleton?: boolean;
+  /** Lease ttl of a singleton worker (ms, integer >= 100; default 15000). */
+  leaseTtlMs?: number;
 }
 
 /**
@@ -190,6 +199,23 @@ export interface BackgroundWorkerOptions {
  * ```
  */
 export type WorkerOverride = Omit<BackgroundWorkerOptions, 'name'>;
+
+/**
+ * The `cluster` option of `GorxModule.forRoot()`: the lease store shared by the replicas. The
+ * application owns the store: close it after `app.close()`.
+ *
+ * @example
+ * ```ts
+ * import { postgresStore } from 'gorx/cluster';
+ * import { GorxModule, type GorxClusterOptions } from 'gorx/nest';
+ *
+ * const cluster: GorxClusterOptions = { store: postgresStore({ connectionString: process.env.DATABASE_URL }) };
+ * GorxModule.forRoot({ cluster });
+ * ```
+ */
+export interface GorxClusterOptions {
+  store: LeaseStore;
+}
 
 /**
  * Options of `GorxModule.forRoot()` / `forRootAsync()`.
@@ -207,6 +233,8 @@ export type WorkerOverride = Omit<BackgroundWorkerOptions, 'name'>;
  * ```
  */
 export interface GorxModuleOptions {
+  /** Cluster coordination for `singleton` workers and `@Supersede({ scope: 'cluster' })`. */
+  cluster?: GorxClusterOptions;
   /** Defaults for every worker of the application; each worker's own options win. */
   workerDefaults?: Omit<BackgroundWorkerOptions, 'name' | 'schedule'>;
   /**
@@ -251,6 +279,7 @@ export const GORX_DEFAULTS = Object.freeze({
     maxRestarts: Object.freeze({ count: 5, withinMs: 60_000 }),
     autoStart: true,
     overlap: 'skip' as OverlapPolicy,
+    leaseTtlMs: 15_000,
   }),
   shutdownGraceMs: 5_000,
   lifecycleLogLevel: 'debug' as LifecycleLogLevel,

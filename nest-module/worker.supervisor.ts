@@ -9,6 +9,7 @@ import {
 } from '@nestjs/common';
 import { Subject } from 'rxjs';
 import { GORX_MODULE_OPTIONS } from './gorx.module-definition.js';
+import type { LeaseStore } from 'gorx/cluster';
 import type { SupervisorHost } from './internal/host.js';
 import {
   checkTimerMs,
@@ -18,6 +19,7 @@ import {
 } from './internal/resolve-options.js';
 import { gateDestroyHooks } from './internal/shutdown-gate.js';
 import { SupersedeSlots } from './internal/supersede-slots.js';
+import { ClusterSupersede } from './internal/cluster-supersede.js';
 import { WorkerRunner } from './internal/worker-runner.js';
 import type { WorkerFunction } from './worker.context.js';
 import { ShutdownError, WorkerRegistryError } from './worker.errors.js';
@@ -57,12 +59,28 @@ export class WorkerSupervisor
   private readonly workers = new Map<string, WorkerRunner>();
   private readonly slotGroups: SupersedeSlots[] = [];
   private shutdown: Promise<void> | null = null;
+  private clusterRuns: ClusterSupersede | null = null;
   private ungate: () => void = () => {};
 
   constructor(@Inject(GORX_MODULE_OPTIONS) options: GorxModuleOptions | undefined) {
     this.options = options ?? {};
     this.settings = resolveModuleOptions(this.options);
     this.slots = this.createSlots();
+  }
+
+  get clusterStore(): LeaseStore | undefined {
+    return this.options.cluster?.store;
+  }
+
+  /** The tracker of `@Supersede({ scope: 'cluster' })` calls; throws without a cluster store. */
+  clusterSupersede(where: string): ClusterSupersede {
+    const store = this.clusterStore;
+    if (store === undefined) {
+      throw new TypeError(
+        `${where}: scope 'cluster' needs a lease store: GorxModule.forRoot({ cluster: { store: postgresStore(...) } })`,
+      );
+    }
+    return (this.clusterRuns ??= new ClusterSupersede(this, store));
   }
 
   get lifecycleLogLevel(): LifecycleLogLevel {
@@ -226,6 +244,7 @@ export class WorkerSupervisor
     const waits: Promise<void>[] = [];
     for (const w of this.workers.values()) waits.push(w.stop(reason));
     for (const s of this.slotGroups) waits.push(s.killAll(reason));
+    if (this.clusterRuns !== null) waits.push(this.clusterRuns.killAll(reason));
     if (await withinGrace(Promise.all(waits), grace)) return;
     const stubborn = [
       ...[...this.workers.values()]

@@ -1,5 +1,5 @@
 // Type-checks every fenced ```ts block found in TSDoc comments (/** ... */) of the public sources
-// (src/, adapters/, nest-module/; `internal/` folders are skipped), in README.md and in docs/*.md. Each block becomes its own
+// (src/, adapters/, nest-module/, cluster/; `internal/` folders are skipped), in README.md and in docs/*.md. Each block becomes its own
 // module .doc-examples/<file>-<n>.ts (with `export {}` so top-level await works) and is compiled
 // with `tsc --noEmit` through a tsconfig extending the root one (same `paths`), so
 // `import { chan } from 'gorx'` resolves to the source. Fails, naming the source file and line of each broken example.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.doc-examples');
-const sourceDirs = ['src', 'adapters', 'nest-module'];
+const sourceDirs = ['src', 'adapters', 'nest-module', 'cluster'];
 
 function listSources(dir) {
   const abs = join(root, dir);

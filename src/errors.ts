@@ -25,6 +25,7 @@ export type GorxErrorCode =
   | 'ERR_GOROUTINE_EXIT'
   | 'ERR_SUPERSEDED'
   | 'ERR_HEARTBEAT_TIMEOUT'
+  | 'ERR_LEASE_LOST'
   // gorx/nest
   | 'ERR_WORKER_NOT_FOUND'
   | 'ERR_WORKER_EXISTS'

@@ -2,6 +2,7 @@
  * What the per-worker state machines and supersede slots need from their owner (the supervisor):
  * an event sink, a logger, randomness (replaceable in tests) and the shutdown flag.
  */
+import type { LeaseStore } from 'gorx/cluster';
 import type { WorkerEvent } from '../worker.events.js';
 import type { LifecycleLogLevel } from '../worker.options.js';
 
@@ -22,6 +23,8 @@ export interface SupervisorHost {
   readonly lifecycleLogLevel: LifecycleLogLevel;
   emit(event: WorkerEvent): void;
   random(): number;
+  /** The lease store of cluster singletons (`GorxModule.forRoot({ cluster })`), if any. */
+  readonly clusterStore: LeaseStore | undefined;
 }
 
 /** One log line prefix for every message about a worker run. */

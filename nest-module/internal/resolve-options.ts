@@ -31,6 +31,8 @@ export interface ResolvedWorkerOptions {
   readonly autoStart: boolean;
   readonly schedule: ResolvedSchedule | null;
   readonly lifecycleLogLevel: LifecycleLogLevel;
+  /** Cluster singleton: the lease ttl, or null for a worker that runs on every replica. */
+  readonly singleton: { readonly leaseTtlMs: number } | null;
 }
 
 /** Module-wide settings with defaults applied. */
@@ -117,9 +119,35 @@ export function resolveWorkerOptions(
     schedule,
     lifecycleLogLevel:
       pick('lifecycleLogLevel') ?? module?.lifecycleLogLevel ?? GORX_DEFAULTS.lifecycleLogLevel,
+    singleton: resolveSingleton(pick('singleton'), pick('leaseTtlMs'), module, where),
   };
   validate(resolved, where);
   return resolved;
+}
+
+function resolveSingleton(
+  singleton: unknown,
+  leaseTtlMs: unknown,
+  module: GorxModuleOptions | undefined,
+  where: string,
+): ResolvedWorkerOptions['singleton'] {
+  if (singleton !== undefined && typeof singleton !== 'boolean') {
+    throw new TypeError(`${where}: singleton must be a boolean`);
+  }
+  if (singleton !== true) {
+    if (leaseTtlMs !== undefined) throw new TypeError(`${where}: leaseTtlMs needs singleton: true`);
+    return null;
+  }
+  if (module?.cluster?.store === undefined) {
+    throw new TypeError(
+      `${where}: singleton: true needs a lease store: GorxModule.forRoot({ cluster: { store: postgresStore(...) } })`,
+    );
+  }
+  const ttl = leaseTtlMs ?? GORX_DEFAULTS.worker.leaseTtlMs;
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 100 || ttl > MAX_TIMER_MS) {
+    throw new RangeError(`${where}: leaseTtlMs must be an integer in [100, ${MAX_TIMER_MS}]`);
+  }
+  return { leaseTtlMs: ttl };
 }
 
 function heartbeatOf(layer: BackgroundWorkerOptions, where: string): number | undefined {

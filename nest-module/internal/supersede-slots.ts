@@ -27,6 +27,8 @@ export type SupersedeMode = 'kill' | 'join' | 'queue';
 export interface SupersedeRunContext {
   readonly signal: AbortSignal;
   readonly key: unknown;
+  /** `scope: 'cluster'` only: the run's fence, higher than any earlier run's for the key. */
+  readonly fence?: bigint;
 }
 
 interface Run {

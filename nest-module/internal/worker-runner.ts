@@ -31,15 +31,23 @@ import {
   type Goroutine,
 } from 'gorx';
 import { WorkerContext, type WorkerFunction } from '../worker.context.js';
-import type { WorkerEventType, WorkerState, WorkerStatus } from '../worker.events.js';
+import type {
+  WorkerEventType,
+  WorkerLeaseStatus,
+  WorkerState,
+  WorkerStatus,
+} from '../worker.events.js';
+import { singletonBody, type SingletonHooks } from './cluster-singleton.js';
 import { MAX_TIMER_MS, type ResolvedWorkerOptions } from './resolve-options.js';
 import { afterRun, type RunOutcome } from './restart-policy.js';
 import { describeError, errorJson, logLifecycle, who, type SupervisorHost } from './host.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 
-export class WorkerRunner {
+export class WorkerRunner implements SingletonHooks {
   state: WorkerState = 'idle';
+  /** Cluster singletons: the lease as this replica sees it. */
+  lease: WorkerLeaseStatus | null;
   attempt = 0;
   restarts = 0;
   details: unknown = undefined;
@@ -73,7 +81,10 @@ export class WorkerRunner {
     readonly options: ResolvedWorkerOptions,
     private readonly body: WorkerFunction,
     private readonly host: SupervisorHost,
-  ) {}
+  ) {
+    const s = options.singleton;
+    this.lease = s === null ? null : { state: 'standby', fence: null, ttlMs: s.leaseTtlMs };
+  }
 
   get name(): string {
     return this.options.name;
@@ -93,6 +104,7 @@ export class WorkerRunner {
       nextRestartAt: this.nextRestartAt,
       schedule: this.options.schedule?.describe ?? null,
       nextRunAt: this.nextRunAt,
+      lease: this.lease,
     };
     // JSON-ready: an Error serialises to `{}`; non-enumerable so comparisons ignore it.
     Object.defineProperty(status, 'toJSON', {
@@ -153,6 +165,7 @@ export class WorkerRunner {
         this.emit('stopped', this.attempt);
         return Promise.resolve();
       case 'running':
+      case 'standby':
       case 'hung':
         this.state = 'stopping';
         this.clearTimer();
@@ -178,7 +191,11 @@ export class WorkerRunner {
     const ctx = new RunContext(this, attempt, this.details, limit > 0);
     this.lifecycle(`${who(name, attempt)}: ${type}`);
     this.emit(type, attempt, undefined, this.lastBeat);
-    const body = this.body;
+    const s = this.options.singleton;
+    const body =
+      s === null
+        ? this.body
+        : singletonBody(this.body, this.host.clusterStore!, name, s.leaseTtlMs, this);
     const g = go<unknown>(
       (gctx) => {
         ctx.gctx = gctx;
@@ -193,6 +210,43 @@ export class WorkerRunner {
     );
     // The body may have ended (or been stopped) synchronously, before `go` returned.
     if (this.state === 'running' && limit > 0) this.armCheck(limit);
+  }
+
+  // SingletonHooks: a singleton's run reports its lease; see cluster-singleton.ts.
+
+  /** The run waits for its lease: not hung, just not ours to run (no heartbeat check). */
+  enterStandby(attempt: number): void {
+    if (attempt !== this.attempt || this.state !== 'running') return;
+    this.state = 'standby';
+    this.clearTimer();
+    this.lease = { state: 'standby', fence: null, ttlMs: this.lease!.ttlMs };
+  }
+
+  /** The lease is ours: the run is running from now on (this counts as its first beat). */
+  leaseAcquired(attempt: number, fence: bigint): void {
+    if (attempt !== this.attempt || this.state !== 'standby') return;
+    this.state = 'running';
+    this.lease = { state: 'held', fence: fence.toString(), ttlMs: this.lease!.ttlMs };
+    this.lastBeat = this.silentSince = Date.now();
+    this.beats = this.checkedBeats = 0;
+    this.host.logger.log(`${who(this.name, attempt)}: lease acquired (fence ${fence})`);
+    this.emit('lease-acquired', attempt);
+    const limit = this.options.heartbeatTimeoutMs;
+    if (limit > 0) this.armCheck(limit);
+  }
+
+  /** The lease is lost: kill the run (the restart policy decides what follows). */
+  leaseLost(attempt: number, reason: unknown): void {
+    if (attempt !== this.attempt || this.g === null) return;
+    this.lease = { state: 'standby', fence: null, ttlMs: this.lease!.ttlMs };
+    this.host.logger.warn(`${who(this.name, attempt)}: ${describeError(reason).message}`);
+    this.emit('lease-lost', attempt, reason);
+    void this.g.kill(reason);
+  }
+
+  leaseReleased(attempt: number): void {
+    if (attempt !== this.attempt || this.lease?.state !== 'held') return;
+    this.lease = { state: 'released', fence: this.lease.fence, ttlMs: this.lease.ttlMs };
   }
 
   /** A beat of run `attempt` (see RunContext.heartbeat). */
