@@ -18,7 +18,8 @@ import {
 } from 'gorx';
 import { OPS_PER_TURN } from '../../src/internal/yield.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { impl, realTurn, settle, waiters } from './support.js';
+import { impl, waiters } from './support.js';
+import { macrotask, settle } from '../helpers/turns.js';
 
 afterEach(() => {
   try {
@@ -39,7 +40,7 @@ describe('a timed-out operation either took nothing or returns its value (item 1
     const result = timeout(5, (signal) => ch.recv({ signal }));
     expect(ch.length).toBe(0); // taken at once, its completion deferred by the guard
     jest.advanceTimersByTime(5); // the deadline passes before the deferred completion lands
-    await realTurn();
+    await macrotask();
     await expect(result).resolves.toBe(42);
   });
 
