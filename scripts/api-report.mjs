@@ -26,7 +26,11 @@ const reportName = (key) =>
 
 const entries = Object.entries(pkg.exports)
   .filter(([key]) => key !== './package.json')
-  .map(([key, target]) => ({ key, types: join(root, target.types), name: reportName(key) }));
+  .map(([key, target]) => ({
+    key,
+    types: join(root, (target.import ?? target).types),
+    name: reportName(key),
+  }));
 
 let failed = 0;
 for (const entry of entries) {

@@ -26,9 +26,9 @@ export interface FromChannelGoOptions {
    * Values processed at once (default 1): a positive integer. A value is received from the
    * channel only when fewer than `concurrency` goroutines are running.
    */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Debug name of the goroutines (default `'fromChannelGo'`). */
-  name?: string;
+  name?: string | undefined;
 }
 
 const NOTHING_PENDING = (): boolean => false;
