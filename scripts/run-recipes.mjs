@@ -12,7 +12,7 @@ import { buildSync } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const doc = readFileSync(join(root, 'docs/testing.md'), 'utf8');
-const blocks = [...doc.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]);
+const blocks = [...doc.matchAll(/```ts(?: no-run)?\n([\s\S]*?)```/g)].map((m) => m[1]);
 const recipes = readdirSync(join(root, 'test/recipes')).filter((f) => f.endsWith('.ts'));
 for (const f of recipes) {
   const text = readFileSync(join(root, 'test/recipes', f), 'utf8');
