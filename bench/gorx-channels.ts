@@ -11,16 +11,25 @@ import { type Case, now, sink } from './harness.js';
 
 const later = (fn: () => Promise<void>): Promise<void> => Promise.resolve().then(fn);
 
-function recvIdiomatic(capacity: number) {
+/**
+ * Options of the "with AbortSignal" variants: every operation of both sides is given a live
+ * AbortSignal that is never aborted (the cost of making work cancellable, issue 14 item 1).
+ */
+function signalOpts(withSignal: boolean): { signal: AbortSignal } | undefined {
+  return withSignal ? { signal: new AbortController().signal } : undefined;
+}
+
+function recvIdiomatic(capacity: number, withSignal = false) {
   return async (n: number): Promise<number> => {
     const ch = chan<number>(capacity);
+    const opts = signalOpts(withSignal);
     const producer = later(async () => {
-      for (let i = 0; i < n; i++) await ch.send(i);
+      for (let i = 0; i < n; i++) await ch.send(i, opts);
       ch.close();
     });
     const t0 = now();
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += await ch.recv();
+    for (let i = 0; i < n; i++) sum += await ch.recv(opts);
     const ns = now() - t0;
     await producer;
     sink(sum);
@@ -49,11 +58,11 @@ function recvFast(capacity: number) {
 }
 
 /** The partner of `select`: "send 0 then recv" until the channel closes. */
-async function partnerIdiomatic(c: Chan<number>): Promise<void> {
+async function partnerIdiomatic(c: Chan<number>, opts?: { signal: AbortSignal }): Promise<void> {
   try {
     for (;;) {
-      await c.send(0);
-      sink(await c.recv());
+      await c.send(0, opts);
+      sink(await c.recv(opts));
     }
   } catch {
     // closed: the benchmark is over
@@ -72,20 +81,23 @@ async function partnerFast(c: Chan<number>): Promise<void> {
   }
 }
 
-async function selectIdiomatic(n: number): Promise<number> {
-  const c = chan<number>();
-  const partner = later(() => partnerIdiomatic(c));
-  const t0 = now();
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    const r = await select([send(c, 1), recv(c), send(c, 1), recv(c)]);
-    if (r.index === 1 || r.index === 3) sum += r.value ?? 0;
-  }
-  const ns = now() - t0;
-  c.close();
-  await partner;
-  sink(sum);
-  return ns / n;
+function selectIdiomatic(withSignal: boolean) {
+  return async (n: number): Promise<number> => {
+    const c = chan<number>();
+    const opts = signalOpts(withSignal);
+    const partner = later(() => partnerIdiomatic(c, opts));
+    const t0 = now();
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const r = await select([send(c, 1), recv(c), send(c, 1), recv(c)], opts);
+      if (r.index === 1 || r.index === 3) sum += r.value ?? 0;
+    }
+    const ns = now() - t0;
+    c.close();
+    await partner;
+    sink(sum);
+    return ns / n;
+  };
 }
 
 async function selectFast(n: number): Promise<number> {
@@ -118,27 +130,30 @@ async function selectDefault(n: number): Promise<number> {
   return ns / n;
 }
 
-async function pingPongIdiomatic(n: number): Promise<number> {
-  const ping = chan<number>();
-  const pong = chan<number>();
-  const partner = later(async () => {
-    try {
-      for (;;) await pong.send(await ping.recv());
-    } catch {
-      // closed
+function pingPongIdiomatic(withSignal: boolean) {
+  return async (n: number): Promise<number> => {
+    const ping = chan<number>();
+    const pong = chan<number>();
+    const opts = signalOpts(withSignal);
+    const partner = later(async () => {
+      try {
+        for (;;) await pong.send(await ping.recv(opts), opts);
+      } catch {
+        // closed
+      }
+    });
+    const t0 = now();
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      await ping.send(i, opts);
+      sum += await pong.recv(opts);
     }
-  });
-  const t0 = now();
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    await ping.send(i);
-    sum += await pong.recv();
-  }
-  const ns = now() - t0;
-  ping.close();
-  await partner;
-  sink(sum);
-  return ns / n;
+    const ns = now() - t0;
+    ping.close();
+    await partner;
+    sink(sum);
+    return ns / n;
+  };
 }
 
 async function pingPongFast(n: number): Promise<number> {
@@ -172,23 +187,28 @@ async function pingPongFast(n: number): Promise<number> {
 
 export const GORX_IDIOMATIC = 'gorx idiomatic';
 export const GORX_FAST = 'gorx fast-path';
+export const GORX_SIGNAL = 'gorx idiomatic + signal';
 
 /** gorx's cases of the channel benchmarks. */
 export function gorxChannelCases(): Case[] {
   const i = GORX_IDIOMATIC;
   const f = GORX_FAST;
+  const s = GORX_SIGNAL;
   return [
     { bench: 'chan_sync', impl: i, run: recvIdiomatic(0) },
     { bench: 'chan_sync', impl: f, run: recvFast(0) },
+    { bench: 'chan_sync', impl: s, run: recvIdiomatic(0, true) },
     { bench: 'chan_buff', impl: i, run: recvIdiomatic(1000) },
     { bench: 'chan_buff', impl: f, run: recvFast(1000) },
     { bench: 'chan_async', impl: i, run: recvIdiomatic(Infinity) },
     { bench: 'chan_async', impl: f, run: recvFast(Infinity) },
-    { bench: 'select', impl: i, run: selectIdiomatic },
+    { bench: 'select', impl: i, run: selectIdiomatic(false) },
+    { bench: 'select', impl: s, run: selectIdiomatic(true) },
     { bench: 'select', impl: f, run: selectFast },
     { bench: 'select_default', impl: i, run: selectDefault },
     { bench: 'select_default', impl: f, run: selectDefault },
-    { bench: 'ping_pong', impl: i, run: pingPongIdiomatic },
+    { bench: 'ping_pong', impl: i, run: pingPongIdiomatic(false) },
+    { bench: 'ping_pong', impl: s, run: pingPongIdiomatic(true) },
     { bench: 'ping_pong', impl: f, run: pingPongFast },
   ];
 }

@@ -85,6 +85,7 @@ const CHANNEL_BENCHES = [
 const CHANNEL_IMPLS = [
   'go',
   'gorx idiomatic',
+  'gorx idiomatic + signal',
   'gorx fast-path',
   'ts-chan',
   'js-csp',
