@@ -2,7 +2,7 @@
  * Diagnostics: snapshots of live goroutines and the deadlock report.
  * @module
  */
-import { live } from './internal/registry.js';
+import { live } from './internal/goroutine.js';
 import { type Parked, setDeadlockReporter } from './internal/park.js';
 
 /** One live goroutine, as seen by `goroutines()`. */

@@ -1,12 +1,7 @@
 /** @module */
 import { GoroutineExit } from './errors.js';
-import { type GoFunction, type Goroutine, go } from './go.js';
-
-/** Options of a `Group`. */
-export interface GroupOptions {
-  /** A parent signal: aborting it kills every goroutine of the group. */
-  signal?: AbortSignal;
-}
+import { go } from './go.js';
+import type { GoFunction, Goroutine, SignalOptions } from './types.js';
 
 /**
  * Go's `errgroup`: run several goroutines; the first error kills the rest, and `wait()` rejects
@@ -31,7 +26,7 @@ export class Group {
   private error: unknown = undefined;
   private failed = false;
 
-  constructor(options?: GroupOptions) {
+  constructor(options?: SignalOptions) {
     const parent = options?.signal;
     if (parent !== undefined) {
       if (parent.aborted) this.controller.abort(parent.reason);

@@ -2,48 +2,41 @@
  * gorx: Go's concurrency model (channels, select, goroutines) on Node's event loop.
  * @module
  */
-export {
-  chan,
-  isChan,
-  type Chan,
-  type ChanInfo,
-  type ChanOptions,
-  type OpOptions,
-  type RecvCallback,
-  type RecvCallbackOptions,
-  type RecvChan,
-  type SendChan,
-  type TryRecvResult,
-} from './chan.js';
-export {
-  recv,
-  select,
-  selectCallback,
-  send,
-  trySelect,
-  type CaseResult,
-  type RecvCase,
-  type SelectCase,
-  type SelectOptions,
-  type SelectResult,
-  type SendCase,
-} from './select.js';
-export {
-  go,
-  type GoContext,
-  type GoFunction,
-  type GoOptions,
-  type Goroutine,
-  type GoroutineState,
-} from './go.js';
+export { chan, isChan } from './chan.js';
+export { recv, select, selectCallback, send, trySelect } from './select.js';
+export type { CaseResult, RecvCase, SelectCase, SelectResult, SendCase } from './select.js';
+export { go } from './go.js';
+export type {
+  Chan,
+  ChanInfo,
+  ChanOptions,
+  GoContext,
+  GoFunction,
+  GoOptions,
+  Goroutine,
+  GoroutineState,
+  GroupOptions,
+  OpOptions,
+  RangeOptions,
+  RecvCallback,
+  RecvCallbackOptions,
+  RecvChan,
+  SelectOptions,
+  SendChan,
+  SignalOptions,
+  SleepOptions,
+  TimeoutOptions,
+  TryRecvResult,
+  WaitOptions,
+} from './types.js';
 export { dumpGoroutines, goroutines, type GoroutineInfo } from './goroutines.js';
-export { WaitGroup, type WaitOptions } from './wait-group.js';
-export { Group, type GroupOptions } from './group.js';
-export { range, type RangeOptions } from './range.js';
-export { sleep, type SleepOptions } from './sleep.js';
+export { WaitGroup } from './wait-group.js';
+export { Group } from './group.js';
+export { range } from './range.js';
+export { sleep } from './sleep.js';
 export { after } from './after.js';
 export { ticker, type Ticker } from './ticker.js';
-export { timeout, type TimeoutOptions } from './timeout.js';
+export { timeout } from './timeout.js';
 export {
   ChannelClosedError,
   DeadlockError,

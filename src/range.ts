@@ -1,12 +1,6 @@
 /** @module */
-import type { RecvChan } from './chan.js';
+import type { RecvChan, SignalOptions } from './types.js';
 import { Channel } from './internal/channel.js';
-
-/** Options of `range`. */
-export interface RangeOptions {
-  /** Aborting ends the loop: the pending receive is withdrawn and the loop throws the reason. */
-  signal?: AbortSignal;
-}
 
 /**
  * Go's `for v := range ch` with cancellation: a `for await` loop over `ch` that a signal (or a
@@ -26,7 +20,7 @@ export interface RangeOptions {
  * await worker.kill(); // the loop throws the GoroutineExit while it waits for the next job
  * ```
  */
-export function range<T>(ch: RecvChan<T>, opts?: RangeOptions): AsyncIterableIterator<T> {
+export function range<T>(ch: RecvChan<T>, opts?: SignalOptions): AsyncIterableIterator<T> {
   if (!(ch instanceof Channel)) {
     throw new TypeError('range: expected a channel made by chan() of this copy of gorx');
   }

@@ -2,7 +2,7 @@
  * Go's `select`: wait on several channel operations, fire exactly one.
  * @module
  */
-import type { RecvChan, SendChan } from './chan.js';
+import type { RecvChan, SendChan, SignalOptions } from './types.js';
 import { ChannelClosedError } from './errors.js';
 import { CHANNEL_BRAND, Channel, demandsPending } from './internal/channel.js';
 import { GO_ON, current, stopReason, takenByPromise } from './internal/park.js';
@@ -45,12 +45,6 @@ export type CaseResult<C, I extends number> =
 export type SelectResult<Cs extends readonly SelectCase[]> = number extends Cs['length']
   ? CaseResult<Cs[number], number>
   : { [K in keyof Cs]: CaseResult<Cs[K], IndexOf<K>> }[number];
-
-/** Options of `select`. */
-export interface SelectOptions {
-  /** Aborting withdraws every case and rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
 
 /**
  * A receive case for `select`. `ch` may be a channel, `null`/`undefined` (never ready, like
@@ -111,7 +105,7 @@ export function send<T>(ch: SendChan<T> | null | undefined, value: T): SendCase<
  */
 export function select<const Cs extends readonly SelectCase[]>(
   cases: Cs,
-  opts?: SelectOptions,
+  opts?: SignalOptions,
 ): Promise<SelectResult<Cs>> {
   if (demandsPending > 0) {
     const p = selectNow(cases, opts);
@@ -123,7 +117,7 @@ export function select<const Cs extends readonly SelectCase[]>(
 
 function selectNow<const Cs extends readonly SelectCase[]>(
   cases: Cs,
-  opts: SelectOptions | undefined,
+  opts: SignalOptions | undefined,
 ): Promise<SelectResult<Cs>> {
   const chosen = poll(cases, 'select');
   const stop = stopReason(opts);
@@ -324,7 +318,7 @@ function commitNow(c: SelectCase, index: number): RawResult {
 function parkSelect(
   cases: readonly SelectCase[],
   op: SelectOp,
-  opts: SelectOptions | undefined,
+  opts: SignalOptions | undefined,
 ): void {
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;

@@ -1,12 +1,7 @@
 /** @module */
 import { GO_ON, Parked, park, stopReason, unpark } from './internal/park.js';
 import { checkMs } from './internal/validate.js';
-
-/** Options of `sleep`. */
-export interface SleepOptions {
-  /** Aborting clears the timer and rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
+import type { SignalOptions } from './types.js';
 
 class SleepOp extends Parked {
   timer: ReturnType<typeof setTimeout> | undefined = undefined;
@@ -56,7 +51,7 @@ class SleepOp extends Parked {
  * await sleep(1000, { signal: ac.signal }).catch((e: Error) => console.log(e.message)); // 'stop'
  * ```
  */
-export function sleep(ms: number, opts?: SleepOptions): Promise<void> {
+export function sleep(ms: number, opts?: SignalOptions): Promise<void> {
   checkMs(ms, 'sleep');
   const stop = stopReason(opts);
   if (stop !== GO_ON) return Promise.reject(stop);

@@ -1,5 +1,6 @@
 /** @module */
-import { chan, type RecvChan } from './chan.js';
+import { chan } from './chan.js';
+import type { RecvChan } from './types.js';
 import { checkMs } from './internal/validate.js';
 
 /** A running ticker: `c` receives `Date.now()` every period; `stop()` ends it. */

@@ -1,12 +1,7 @@
 /** @module */
 import { TimeoutError } from './errors.js';
 import { checkMs } from './internal/validate.js';
-
-/** Options of `timeout`. */
-export interface TimeoutOptions {
-  /** A parent signal: aborting it aborts `fn`'s signal too and rejects with its reason. */
-  signal?: AbortSignal;
-}
+import type { SignalOptions } from './types.js';
 
 /**
  * Runs `fn` with an AbortSignal and a deadline (stacklesslib's timeout context manager). If `fn`
@@ -30,7 +25,7 @@ export interface TimeoutOptions {
 export function timeout<R>(
   ms: number,
   fn: (signal: AbortSignal) => Promise<R> | R,
-  opts?: TimeoutOptions,
+  opts?: SignalOptions,
 ): Promise<R> {
   checkMs(ms, 'timeout');
   if (typeof fn !== 'function') throw new TypeError('timeout: fn must be a function');

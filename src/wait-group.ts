@@ -1,12 +1,7 @@
 /** @module */
-import { type GoFunction, type GoOptions, type Goroutine, go } from './go.js';
+import { go } from './go.js';
+import type { GoFunction, GoOptions, Goroutine, SignalOptions } from './types.js';
 import { GO_ON, Parked, park, stopReason, unpark } from './internal/park.js';
-
-/** Options of `WaitGroup.wait`. */
-export interface WaitOptions {
-  /** Aborting withdraws the wait and rejects with `signal.reason`. */
-  signal?: AbortSignal;
-}
 
 class WaitOp extends Parked {
   constructor(
@@ -116,7 +111,7 @@ export class WaitGroup {
   }
 
   /** Resolves when the counter is zero (at once if it already is). */
-  wait(opts?: WaitOptions): Promise<void> {
+  wait(opts?: SignalOptions): Promise<void> {
     const stop = stopReason(opts);
     if (stop !== GO_ON) return Promise.reject(stop);
     if (this.counter === 0) return Promise.resolve();

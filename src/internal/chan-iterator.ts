@@ -4,7 +4,7 @@
  * Invariant: `pending` holds exactly the receives this iterator has parked and not yet seen
  * complete; `return()` withdraws them all, so a `break` never takes a value.
  */
-import type { OpOptions } from '../chan.js';
+import type { SignalOptions } from '../types.js';
 import type { Channel } from './channel.js';
 import { GO_ON, stopReason } from './park.js';
 import { RECV, Waiter } from './waiter.js';
@@ -23,7 +23,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
 
   constructor(
     private readonly ch: Channel<T>,
-    private readonly opts: OpOptions | undefined,
+    private readonly opts: SignalOptions | undefined,
   ) {}
 
   next(): Promise<IteratorResult<T>> {

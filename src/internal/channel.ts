@@ -11,12 +11,19 @@
  * closed (recv), then park. Waiters are completed only after the channel state is consistent,
  * because completing one may run user code synchronously.
  */
-import type { Chan, ChanOptions, OpOptions, RecvCallbackOptions, TryRecvResult } from '../chan.js';
+import type {
+  Chan,
+  ChanOptions,
+  RecvCallback,
+  RecvCallbackOptions,
+  SignalOptions,
+  TryRecvResult,
+} from '../types.js';
 import { ChannelClosedError } from '../errors.js';
 import { GO_ON, current, stopReason, takenByPromise } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
 import { Ring } from './ring.js';
-import { RECV, SEND, type RecvCallback, WaitQ, Waiter, invokeRecv } from './waiter.js';
+import { RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
 import { resolvedVoid, resolvedWith } from './yield.js';
 
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
@@ -134,7 +141,7 @@ export class Channel<T> implements Chan<T> {
     if (DEBUG) this.assertInvariants();
   }
 
-  send(value: T, opts?: OpOptions): Promise<void> {
+  send(value: T, opts?: SignalOptions): Promise<void> {
     const stop = stopReason(opts);
     if (stop !== GO_ON) return Promise.reject(stop);
     if (this.isClosed) return Promise.reject(new ChannelClosedError('send on closed channel'));
@@ -151,14 +158,14 @@ export class Channel<T> implements Chan<T> {
     });
   }
 
-  recv(opts?: OpOptions): Promise<T> {
+  recv(opts?: SignalOptions): Promise<T> {
     if (this.demand === null) return this.recvNow(opts);
     const p = this.recvNow(opts);
     this.fireDemand();
     return p;
   }
 
-  private recvNow(opts: OpOptions | undefined): Promise<T> {
+  private recvNow(opts: SignalOptions | undefined): Promise<T> {
     const stop = stopReason(opts);
     if (stop !== GO_ON) return Promise.reject(stop);
     if (this.recvReady()) {
@@ -284,7 +291,7 @@ export class Channel<T> implements Chan<T> {
   }
 
   /** `for await` with an AbortSignal or a goroutine's context (see `range`). */
-  iterate(opts: OpOptions | undefined): AsyncIterableIterator<T> {
+  iterate(opts: SignalOptions | undefined): AsyncIterableIterator<T> {
     return new ChanIterator(this, opts);
   }
 

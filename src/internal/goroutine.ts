@@ -11,9 +11,8 @@
  * - for generator goroutines, values taken for a step the generator has not resumed from are
  *   recorded (`TakenRecord`) and put back at the head of their channel if it is killed first.
  */
-import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../go.js';
+import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
 import { GoroutineExit } from '../errors.js';
-import { registerLive, unregisterLive } from './registry.js';
 import {
   type Owner,
   type Parked,
@@ -29,6 +28,14 @@ const THROW = 1;
 const RETURN = 2;
 const noop = (): void => {};
 let nextId = 1;
+
+/** The live goroutines, as plain module state (one set per copy of gorx). */
+const liveSet = new Set<G<unknown>>();
+
+/** The live goroutines, oldest first (diagnostics). */
+export function live(): ReadonlySet<G<unknown>> {
+  return liveSet;
+}
 
 /** The runtime record of a goroutine; also its `GoContext` and its handle. */
 export class G<R> implements Goroutine<R>, GoContext, Owner {
@@ -101,13 +108,13 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   }
 
   startKilled(exit: GoroutineExit): void {
-    registerLive(this as G<unknown>);
+    liveSet.add(this as G<unknown>);
     this.exit = exit;
     this.finish(false, exit);
   }
 
   start(fn: GoFunction<R>, signal: AbortSignal | undefined): void {
-    registerLive(this as G<unknown>);
+    liveSet.add(this as G<unknown>);
     if (signal !== undefined) {
       if (signal.aborted) {
         this.exit = toExit(signal.reason);
@@ -279,7 +286,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
 
   private finish(ok: boolean, value: unknown): void {
     if (this.final !== null) return;
-    unregisterLive(this as G<unknown>);
+    liveSet.delete(this as G<unknown>);
     this.parent?.children?.delete(this as G<unknown>);
     if (this.parentSignal !== null) {
       this.parentSignal.removeEventListener('abort', this.onParentAbort!);

@@ -8,7 +8,7 @@
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
-import type { OpOptions } from '../chan.js';
+import type { SignalOptions } from '../types.js';
 import { DeadlockError } from '../errors.js';
 
 /** What a goroutine exposes to the channel layer. Implemented by `go()`'s runtime. */
@@ -51,7 +51,7 @@ export const kOwner: unique symbol = Symbol('gorx.owner');
 export const kIsOwner: unique symbol = Symbol('gorx.isOwner');
 
 /** True when the options object is a goroutine's context (see kIsOwner). */
-function isOwner(opts: OpOptions): boolean {
+function isOwner(opts: SignalOptions): boolean {
   return (opts as { [kIsOwner]?: boolean })[kIsOwner] === true;
 }
 
@@ -59,7 +59,7 @@ function isOwner(opts: OpOptions): boolean {
 export const GO_ON: unique symbol = Symbol('gorx.goOn');
 
 /** Why an operation must not start (an aborted signal, an interrupted goroutine), or GO_ON. */
-export function stopReason(opts: OpOptions | undefined): unknown {
+export function stopReason(opts: SignalOptions | undefined): unknown {
   if (opts === undefined) return GO_ON;
   if (isOwner(opts)) {
     const exit = (opts as unknown as Owner).abortedExit;
@@ -98,7 +98,7 @@ let head: Parked | null = null;
 let exitHooked = false;
 
 /** Registers a parked op. Precondition: the op is already enqueued on its channel(s). */
-export function park(op: Parked, opts: OpOptions | undefined): void {
+export function park(op: Parked, opts: SignalOptions | undefined): void {
   op.gnext = head;
   if (head !== null) head.gprev = op;
   head = op;

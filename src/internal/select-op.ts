@@ -10,7 +10,7 @@
  *   and removed by `finish`, so a settled promise never notifies a finished select.
  */
 import { ChannelClosedError } from '../errors.js';
-import type { OpOptions } from '../chan.js';
+import type { SignalOptions } from '../types.js';
 import { Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
 import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
@@ -57,7 +57,7 @@ export class SelectOp extends Parked {
   }
 
   /** Registers the select as parked. Precondition: every case is added. */
-  parkWith(opts: OpOptions | undefined): void {
+  parkWith(opts: SignalOptions | undefined): void {
     park(this, opts);
   }
 

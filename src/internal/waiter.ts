@@ -8,7 +8,7 @@
  *   state is consistent, because it may run user code synchronously (callback receivers).
  */
 import { ChannelClosedError } from '../errors.js';
-import type { OpOptions } from '../chan.js';
+import type { RecvCallback, SignalOptions } from '../types.js';
 import { Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
 import type { SelectOp } from './select-op.js';
 import { defer, resume } from './yield.js';
@@ -16,12 +16,6 @@ import type { Channel } from './channel.js';
 
 export const RECV = 0;
 export const SEND = 1;
-
-/**
- * Callback of a callback-mode receive: `(value, ok, closeError)`, as Go's `v, ok := <-ch`.
- * With `{ repeat: true }`, returning `true` after a value asks for the next one.
- */
-export type RecvCallback<T> = (value: T | undefined, ok: boolean, error: unknown) => unknown;
 
 /** Reports an error thrown by a synchronous callback without corrupting the operation that ran it. */
 export function rethrow(error: unknown): never {
@@ -180,7 +174,7 @@ export class Waiter extends Parked {
   }
 
   /** Enqueues and registers a plain (non-select) waiter. */
-  parkOn(q: WaitQ, opts: OpOptions | undefined): void {
+  parkOn(q: WaitQ, opts: SignalOptions | undefined): void {
     q.push(this);
     park(this, opts);
   }
