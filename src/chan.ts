@@ -3,6 +3,7 @@
  * @module
  */
 import { Channel } from './internal/channel.js';
+import { checkFunction, checkName, checkObject, describeValue } from './internal/validate.js';
 import type { Chan, ChanOptions } from './types.js';
 
 /**
@@ -27,19 +28,14 @@ export function chan<T>(capacity: number = 0, options?: ChanOptions): Chan<T> {
     !(capacity === Infinity || (Number.isInteger(capacity) && capacity >= 0))
   ) {
     throw new RangeError(
-      `chan: capacity must be 0, a positive integer or Infinity, got ${String(capacity)}`,
+      `chan: capacity must be 0, a positive integer or Infinity, got ${describeValue(capacity)}`,
     );
   }
+  checkObject(options, 'chan: options');
   if (options !== undefined) {
-    if (options.name !== undefined && typeof options.name !== 'string') {
-      throw new TypeError('chan: options.name must be a string');
-    }
-    if (options.onDemand !== undefined && typeof options.onDemand !== 'function') {
-      throw new TypeError('chan: options.onDemand must be a function');
-    }
-    if (options.onClose !== undefined && typeof options.onClose !== 'function') {
-      throw new TypeError('chan: options.onClose must be a function');
-    }
+    checkName(options.name, 'chan: options.name');
+    if (options.onDemand !== undefined) checkFunction(options.onDemand, 'chan: options.onDemand');
+    if (options.onClose !== undefined) checkFunction(options.onClose, 'chan: options.onClose');
   }
   return new Channel<T>(capacity, options);
 }

@@ -1,6 +1,8 @@
 /** @module */
 import { GoroutineExit } from './errors.js';
 import { go } from './go.js';
+import { AbortCallback, listen, unlisten } from './internal/signal-hub.js';
+import { checkObject, checkOptions } from './internal/validate.js';
 import type { GoFunction, Goroutine, SignalOptions } from './types.js';
 
 /**
@@ -27,19 +29,19 @@ export class Group {
   private failed = false;
 
   constructor(options?: SignalOptions) {
+    checkOptions(options, 'Group');
     const parent = options?.signal;
     if (parent !== undefined) {
       if (parent.aborted) this.controller.abort(parent.reason);
       else {
-        const onAbort = (): void => this.controller.abort(parent.reason);
-        parent.addEventListener('abort', onAbort, { once: true });
-        this.detach = () => parent.removeEventListener('abort', onAbort);
+        this.parentLink = new AbortCallback((reason) => this.controller.abort(reason));
+        listen(parent, this.parentLink);
       }
     }
   }
 
-  /** Removes the listener on the parent signal (when `wait()` has seen every goroutine end). */
-  private detach: (() => void) | null = null;
+  /** Linked to the parent signal until `wait()` has seen every goroutine end. */
+  private parentLink: AbortCallback | null = null;
 
   /** Aborted when the group is cancelled (first error or parent abort). */
   get signal(): AbortSignal {
@@ -48,6 +50,7 @@ export class Group {
 
   /** Starts a goroutine in the group. */
   go<R>(fn: GoFunction<R>, options?: { name?: string }): Goroutine<R> {
+    checkObject(options, 'Group.go: options');
     const g = go(fn, { name: options?.name, signal: this.controller.signal });
     const settled = g.done.then(
       () => undefined,
@@ -66,8 +69,8 @@ export class Group {
   /** Waits for every goroutine; rejects with the first error if any failed. */
   async wait(): Promise<void> {
     while (this.running.size > 0) await Promise.all([...this.running]);
-    this.detach?.();
-    this.detach = null;
+    if (this.parentLink !== null) unlisten(this.parentLink);
+    this.parentLink = null;
     if (this.failed) throw this.error;
   }
 }

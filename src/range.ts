@@ -1,6 +1,7 @@
 /** @module */
 import type { RecvChan, SignalOptions } from './types.js';
 import { Channel } from './internal/channel.js';
+import { describeValue } from './internal/validate.js';
 
 /**
  * Go's `for v := range ch` with cancellation: a `for await` loop over `ch` that a signal (or a
@@ -22,7 +23,9 @@ import { Channel } from './internal/channel.js';
  */
 export function range<T>(ch: RecvChan<T>, opts?: SignalOptions): AsyncIterableIterator<T> {
   if (!(ch instanceof Channel)) {
-    throw new TypeError('range: expected a channel made by chan() of this copy of gorx');
+    throw new TypeError(
+      `range: ch must be a channel made by chan() of this copy of gorx, got ${describeValue(ch)}`,
+    );
   }
   return (ch as Channel<T>).iterate(opts);
 }

@@ -5,7 +5,7 @@
 import type { RecvChan, SendChan, SignalOptions } from './types.js';
 import { ChannelClosedError } from './errors.js';
 import { CHANNEL_BRAND, Channel, demandsPending } from './internal/channel.js';
-import { GO_ON, current, stopReason, takenByPromise } from './internal/park.js';
+import { GO_ON, current, rejectStopped, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
 import { RECV, SEND, Waiter } from './internal/waiter.js';
@@ -120,8 +120,8 @@ function selectNow<const Cs extends readonly SelectCase[]>(
   opts: SignalOptions | undefined,
 ): Promise<SelectResult<Cs>> {
   const chosen = poll(cases, 'select');
-  const stop = stopReason(opts);
-  if (stop !== GO_ON) return Promise.reject(stop);
+  const stop = stopReason(opts, 'select');
+  if (stop !== GO_ON) return rejectStopped(stop);
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -131,8 +131,14 @@ function selectNow<const Cs extends readonly SelectCase[]>(
     }
     const c = cases[chosen]!;
     const done = resolvedWith(result as SelectResult<Cs>);
-    if (result.ok && c.kind === 'recv' && c.ch instanceof Channel && current?.tracksTaken) {
-      takenByPromise.set(done, { ch: c.ch, value: result.value });
+    if (
+      current !== null &&
+      current.taken !== null &&
+      result.ok &&
+      c.kind === 'recv' &&
+      c.ch instanceof Channel
+    ) {
+      current.taken.track(done, c.ch as Channel<unknown>, result.value);
     }
     return done;
   }
@@ -140,10 +146,8 @@ function selectNow<const Cs extends readonly SelectCase[]>(
   const p = new Promise<SelectResult<Cs>>((resolve, reject) => {
     op = new SelectOp(resolve as (r: RawResult) => void, reject, true);
   });
-  if (current?.tracksTaken) {
-    op.rec = { ch: null, value: undefined };
-    takenByPromise.set(p, op.rec);
-  }
+  op.promise = p;
+  if (current !== null && current.taken !== null) op.rec = current.taken.track(p, null, undefined);
   parkSelect(cases, op, opts);
   return p;
 }

@@ -1,5 +1,5 @@
 /** @module */
-import { GO_ON, Parked, park, stopReason, unpark } from './internal/park.js';
+import { GO_ON, Parked, park, rejectStopped, stopReason, unpark } from './internal/park.js';
 import { checkMs } from './internal/validate.js';
 import type { SignalOptions } from './types.js';
 
@@ -53,12 +53,15 @@ class SleepOp extends Parked {
  */
 export function sleep(ms: number, opts?: SignalOptions): Promise<void> {
   checkMs(ms, 'sleep');
-  const stop = stopReason(opts);
-  if (stop !== GO_ON) return Promise.reject(stop);
-  return new Promise<void>((resolve, reject) => {
-    const op = new SleepOp(ms, resolve, reject);
-    op.timer = setTimeout(() => op.fire(), ms);
-    op.clear = clearTimeout;
-    park(op, opts);
+  const stop = stopReason(opts, 'sleep');
+  if (stop !== GO_ON) return rejectStopped(stop);
+  let op!: SleepOp;
+  const p = new Promise<void>((resolve, reject) => {
+    op = new SleepOp(ms, resolve, reject);
   });
+  op.promise = p;
+  op.timer = setTimeout(() => op.fire(), ms);
+  op.clear = clearTimeout;
+  park(op, opts);
+  return p;
 }

@@ -1,7 +1,8 @@
 /** @module */
 import { go } from './go.js';
 import type { GoFunction, GoOptions, Goroutine, SignalOptions } from './types.js';
-import { GO_ON, Parked, park, stopReason, unpark } from './internal/park.js';
+import { describeValue } from './internal/validate.js';
+import { GO_ON, Parked, park, rejectStopped, stopReason, unpark } from './internal/park.js';
 
 class WaitOp extends Parked {
   constructor(
@@ -66,8 +67,9 @@ export class WaitGroup {
 
   /** Adds `delta` (default 1, may be negative) to the counter; waking the waiters at zero. */
   add(delta = 1): void {
-    if (!Number.isInteger(delta))
-      throw new RangeError(`WaitGroup.add: delta must be an integer, got ${delta}`);
+    if (!Number.isInteger(delta)) {
+      throw new RangeError(`WaitGroup.add: delta must be an integer, got ${describeValue(delta)}`);
+    }
     const next = this.counter + delta;
     if (next < 0) throw new RangeError('WaitGroup: negative counter (more done() than add())');
     this.counter = next;
@@ -112,13 +114,16 @@ export class WaitGroup {
 
   /** Resolves when the counter is zero (at once if it already is). */
   wait(opts?: SignalOptions): Promise<void> {
-    const stop = stopReason(opts);
-    if (stop !== GO_ON) return Promise.reject(stop);
+    const stop = stopReason(opts, 'WaitGroup.wait');
+    if (stop !== GO_ON) return rejectStopped(stop);
     if (this.counter === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const op = new WaitOp(this, resolve, reject);
-      this.waiters.add(op);
-      park(op, opts);
+    let op!: WaitOp;
+    const p = new Promise<void>((resolve, reject) => {
+      op = new WaitOp(this, resolve, reject);
     });
+    op.promise = p;
+    this.waiters.add(op);
+    park(op, opts);
+    return p;
   }
 }

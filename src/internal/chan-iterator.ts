@@ -6,7 +6,7 @@
  */
 import type { SignalOptions } from '../types.js';
 import type { Channel } from './channel.js';
-import { GO_ON, stopReason } from './park.js';
+import { GO_ON, rejectStopped, stopReason } from './park.js';
 import { RECV, Waiter } from './waiter.js';
 import { resolvedWith, resume } from './yield.js';
 
@@ -37,18 +37,18 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
     const ch = this.ch;
     if (this.finished) return Promise.resolve(DONE);
     const opts = this.opts;
-    const stop = stopReason(opts);
+    const stop = stopReason(opts, 'range');
     if (stop !== GO_ON) {
       this.finished = true;
-      return Promise.reject(stop);
+      return rejectStopped(stop);
     }
     if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
     if (ch.isClosed) {
       this.finished = true;
       return ch.closeError !== undefined ? Promise.reject(ch.closeError) : Promise.resolve(DONE);
     }
-    return new Promise<IteratorResult<T>>((resolve, reject) => {
-      const w = new Waiter(ch as Channel<unknown>, RECV);
+    const w = new Waiter(ch as Channel<unknown>, RECV);
+    const p = new Promise<IteratorResult<T>>((resolve, reject) => {
       w.cb = (value, ok, error) => {
         this.pending?.delete(w);
         if (ok) {
@@ -60,9 +60,11 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
           else resolve(DONE);
         }
       };
-      w.parkOn(ch.recvq, opts);
-      (this.pending ??= new Set()).add(w);
     });
+    w.promise = p;
+    w.parkOn(ch.recvq, opts);
+    (this.pending ??= new Set()).add(w);
+    return p;
   }
 
   return(): Promise<IteratorResult<T>> {

@@ -5,7 +5,9 @@
  * - `recvq` non-empty  =>  the buffer is empty and `sendq` is empty;
  * - `sendq` non-empty  =>  the buffer holds at least `capacity` values and `recvq` is empty;
  * - `closed`           =>  `recvq` is empty (close wakes every receiver) and `sendq` is empty;
- * - the buffer holds more than `capacity` values only after `unrecv` put a value back.
+ * - the buffer holds more than `capacity` values only after `unrecv` put a value back;
+ * - `backSeqs` (when not null) holds the take order of the put-back values at the head of the
+ *   buffer, ascending, and no more entries than the buffer holds values.
  *
  * Every operation checks in the same order: abort, closed (send), waiting partner or buffer,
  * closed (recv), then park. Waiters are completed only after the channel state is consistent,
@@ -20,11 +22,23 @@ import type {
   TryRecvResult,
 } from '../types.js';
 import { ChannelClosedError } from '../errors.js';
-import { GO_ON, current, stopReason, takenByPromise } from './park.js';
+import { GO_ON, current, rejectStopped, stopReason } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
 import { Ring } from './ring.js';
 import { RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
+import { checkFunction, checkObject, checkOptions, describeValue } from './validate.js';
 import { resolvedVoid, resolvedWith } from './yield.js';
+
+/** An Error of any realm (a DOMException from a Node API included): has a string name and message. */
+function isErrorLike(e: unknown): boolean {
+  return (
+    e instanceof Error ||
+    (typeof e === 'object' &&
+      e !== null &&
+      typeof (e as Error).name === 'string' &&
+      typeof (e as Error).message === 'string')
+  );
+}
 
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
@@ -55,6 +69,10 @@ export class Channel<T> implements Chan<T> {
   readonly sendq = new WaitQ();
   isClosed = false;
   closeError: Error | undefined = undefined;
+  /** Take order of the put-back values at the head of the buffer (see unrecv), or null. */
+  private backSeqs: number[] | null = null;
+  /** The take order of the value just handed out when it was a put-back one, else 0 (taken.ts). */
+  backSeq = 0;
   /** `onDemand` until it has run (see ChanOptions). */
   demand: (() => void) | null;
   private readonly onClose: ((error: Error | undefined) => void) | undefined;
@@ -62,7 +80,8 @@ export class Channel<T> implements Chan<T> {
   constructor(capacity: number, options: ChanOptions | undefined) {
     this.cap = capacity;
     this.label = options?.name;
-    this.buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16)) : null;
+    // An unbounded buffer shrinks as it drains: a burst must not pin its memory for good.
+    this.buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16), capacity === Infinity) : null;
     this.demand = options?.onDemand ?? null;
     this.onClose = options?.onClose;
     if (this.demand !== null) demandsPending++;
@@ -115,6 +134,7 @@ export class Channel<T> implements Chan<T> {
     const buf = this.buf;
     if (buf !== null && buf.n > 0) {
       const v = buf.shift();
+      this.backSeq = this.backSeqs === null ? 0 : this.shiftBackSeq();
       if (buf.n < this.cap) {
         const s = this.sendq.shift();
         if (s !== null) {
@@ -129,8 +149,16 @@ export class Channel<T> implements Chan<T> {
     const s = this.sendq.shift()!;
     const v = s.value as T;
     s.value = undefined;
+    this.backSeq = 0;
     s.done(undefined, true, undefined);
     return v;
+  }
+
+  private shiftBackSeq(): number {
+    const seqs = this.backSeqs!;
+    const seq = seqs.shift()!;
+    if (seqs.length === 0) this.backSeqs = null;
+    return seq;
   }
 
   /** Gives a value to a waiting receiver or the buffer. Precondition: `sendReady()`, not closed. */
@@ -142,20 +170,22 @@ export class Channel<T> implements Chan<T> {
   }
 
   send(value: T, opts?: SignalOptions): Promise<void> {
-    const stop = stopReason(opts);
-    if (stop !== GO_ON) return Promise.reject(stop);
+    const stop = stopReason(opts, 'send');
+    if (stop !== GO_ON) return rejectStopped(stop);
     if (this.isClosed) return Promise.reject(new ChannelClosedError('send on closed channel'));
     if (this.sendReady()) {
       this.give(value);
       return resolvedVoid();
     }
-    return new Promise<void>((resolve, reject) => {
-      const w = new Waiter(this as Channel<unknown>, SEND);
-      w.value = value;
+    const w = new Waiter(this as Channel<unknown>, SEND);
+    w.value = value;
+    const p = new Promise<void>((resolve, reject) => {
       w.resolve = resolve as (v: unknown) => void;
       w.reject = reject;
-      w.parkOn(this.sendq, opts);
     });
+    w.promise = p;
+    w.parkOn(this.sendq, opts);
+    return p;
   }
 
   recv(opts?: SignalOptions): Promise<T> {
@@ -166,12 +196,12 @@ export class Channel<T> implements Chan<T> {
   }
 
   private recvNow(opts: SignalOptions | undefined): Promise<T> {
-    const stop = stopReason(opts);
-    if (stop !== GO_ON) return Promise.reject(stop);
+    const stop = stopReason(opts, 'recv');
+    if (stop !== GO_ON) return rejectStopped(stop);
     if (this.recvReady()) {
       const v = this.take();
       const done = resolvedWith(v);
-      if (current !== null && current.tracksTaken) takenByPromise.set(done, { ch: this, value: v });
+      if (current !== null && current.taken !== null) current.taken.track(done, this, v);
       return done;
     }
     if (this.isClosed) return Promise.reject(this.closedRecvError());
@@ -180,10 +210,8 @@ export class Channel<T> implements Chan<T> {
       w.resolve = resolve as (v: unknown) => void;
       w.reject = reject;
     });
-    if (current !== null && current.tracksTaken) {
-      w.rec = { ch: null, value: undefined };
-      takenByPromise.set(p, w.rec);
-    }
+    w.promise = p;
+    if (current !== null && current.taken !== null) w.rec = current.taken.track(p, null, undefined);
     w.parkOn(this.recvq, opts);
     return p;
   }
@@ -202,12 +230,16 @@ export class Channel<T> implements Chan<T> {
   }
 
   recvCallback(callback: RecvCallback<T>, options?: RecvCallbackOptions): () => boolean {
-    if (typeof callback !== 'function') {
-      throw new TypeError('recvCallback: callback must be a function');
+    checkFunction(callback, 'recvCallback: callback');
+    checkObject(options, 'recvCallback: options');
+    const repeat = options?.repeat;
+    if (repeat !== undefined && typeof repeat !== 'boolean') {
+      throw new TypeError(
+        `recvCallback: options.repeat must be a boolean, got ${describeValue(repeat)}`,
+      );
     }
-    const repeat = options?.repeat === true;
-    if (this.demand === null) return this.recvCallbackNow(callback, repeat);
-    const cancel = this.recvCallbackNow(callback, repeat);
+    if (this.demand === null) return this.recvCallbackNow(callback, repeat === true);
+    const cancel = this.recvCallbackNow(callback, repeat === true);
     this.fireDemand();
     return cancel;
   }
@@ -255,6 +287,12 @@ export class Channel<T> implements Chan<T> {
   }
 
   close(error?: Error): void {
+    if (error !== undefined && !isErrorLike(error)) {
+      throw new TypeError(
+        `close: error must be an Error or undefined, got ${describeValue(error)} (receivers ` +
+          'reject with it, and code that catches expects an Error)',
+      );
+    }
     if (this.isClosed) throw new ChannelClosedError('close of closed channel');
     this.isClosed = true;
     this.closeError = error;
@@ -272,14 +310,24 @@ export class Channel<T> implements Chan<T> {
     if (this.onClose !== undefined) this.onClose(error);
   }
 
-  /** Puts a value back at the head (a killed receiver's value). May exceed `capacity` by design. */
-  unrecv(value: unknown): void {
+  /**
+   * Puts a value taken for a killed goroutine back (see taken.ts): to the longest-waiting
+   * receiver, else into the buffer ahead of every value never taken, among the other put-back
+   * values in the order they were first taken (`seq`). May exceed `capacity` by design.
+   */
+  unrecv(value: unknown, seq: number): void {
     const r = this.recvq.shift();
     if (r !== null) {
+      this.backSeq = seq;
       r.done(value, true, undefined);
+      this.backSeq = 0;
       return;
     }
-    (this.buf ??= new Ring<T>(1)).unshift(value as T);
+    const seqs = (this.backSeqs ??= []);
+    let k = seqs.length;
+    while (k > 0 && seqs[k - 1]! > seq) k--;
+    seqs.splice(k, 0, seq);
+    (this.buf ??= new Ring<T>(1, true)).insert(k, value as T);
   }
 
   closedRecvError(): Error {
@@ -292,6 +340,7 @@ export class Channel<T> implements Chan<T> {
 
   /** `for await` with an AbortSignal or a goroutine's context (see `range`). */
   iterate(opts: SignalOptions | undefined): AsyncIterableIterator<T> {
+    checkOptions(opts, 'range');
     return new ChanIterator(this, opts);
   }
 

@@ -8,20 +8,15 @@
  *   own code was stopped (signal aborted, bound operations withdrawn, generator returned);
  * - children are killed and have finished before the parent is interrupted, and before its
  *   `done` settles;
- * - for generator goroutines, values taken for a step the generator has not resumed from are
- *   recorded (`TakenRecord`) and put back at the head of their channel if it is killed first.
+ * - for generator goroutines, values taken for code that has not resumed yet are recorded and
+ *   put back at the head of their channel if it is killed first (see taken.ts).
  */
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
 import { GoroutineExit } from '../errors.js';
-import {
-  type Owner,
-  type Parked,
-  type TakenRecord,
-  kIsOwner,
-  kOwner,
-  setCurrent,
-  takenByPromise,
-} from './park.js';
+import { type Owner, type Parked, kIsOwner, kOwner, killOp, setCurrent } from './park.js';
+import { AbortLink, listen, unlisten } from './signal-hub.js';
+import { TakenSet, thenUntracked } from './taken.js';
+import { checkFunction, checkName, checkObject, checkSignal, describeValue } from './validate.js';
 
 const NEXT = 0;
 const THROW = 1;
@@ -38,13 +33,14 @@ export function live(): ReadonlySet<G<unknown>> {
 }
 
 /** The runtime record of a goroutine; also its `GoContext` and its handle. */
-export class G<R> implements Goroutine<R>, GoContext, Owner {
+export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   readonly id = nextId++;
   readonly name: string;
   readonly startedAt = Date.now();
   readonly done: Promise<R>;
   readonly parent: G<unknown> | null;
-  tracksTaken = false;
+  /** Generator goroutines: what receives started by its code took (see taken.ts). */
+  taken: TakenSet | null = null;
   private resolveDone!: (v: R) => void;
   private rejectDone!: (e: unknown) => void;
   private controller: AbortController | null = null;
@@ -64,12 +60,9 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private exitWaiters: (() => void)[] | null = null;
   op: Parked | null = null;
   private moreOps: Set<Parked> | null = null;
-  /** What the receive whose promise the generator yielded took (see TakenRecord). */
-  private yieldedRec: TakenRecord | null = null;
-  private parentSignal: AbortSignal | null = null;
-  private onParentAbort: (() => void) | null = null;
 
   constructor(name: string | undefined, parent: G<unknown> | null) {
+    super();
     this.name = name ?? `goroutine-${this.id}`;
     this.parent = parent;
     this.done = new Promise<R>((resolve, reject) => {
@@ -103,6 +96,11 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     return null;
   }
 
+  /** Its `options.signal` aborted: a parent context's cancellation kills it. */
+  onSignalAbort(reason: unknown): void {
+    void this.kill(reason);
+  }
+
   go<C>(fn: GoFunction<C>, options?: GoOptions): Goroutine<C> {
     return spawn(fn, options, this as G<unknown>);
   }
@@ -121,9 +119,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         this.finish(false, this.exit);
         return;
       }
-      this.parentSignal = signal;
-      this.onParentAbort = () => void this.kill(signal.reason);
-      signal.addEventListener('abort', this.onParentAbort, { once: true });
+      listen(signal, this);
     }
     let body: Promise<R> | Generator<unknown, R, unknown>;
     // Started from a generator's step, an async body must not bind its ops to that generator
@@ -140,8 +136,16 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     // Native promises first: the common case, and the cheapest test.
     if (!(body instanceof Promise) && isGenerator(body)) {
       this.gen = body as Generator<unknown, R, unknown>;
-      this.tracksTaken = true;
+      this.taken = new TakenSet();
       this.step(NEXT, undefined);
+    } else if (isAsyncGenerator(body)) {
+      this.bodyEnded(
+        false,
+        new TypeError(
+          `go: fn returned ${describeValue(body)} with Symbol.asyncIterator (an async generator?), ` +
+            'which go() cannot run: use an async function, or a generator function that yields promises',
+        ),
+      );
     } else if (body !== null && typeof (body as Promise<R>)?.then === 'function') {
       (body as Promise<R>).then(
         (v) => this.bodyEnded(true, v),
@@ -158,7 +162,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     for (;;) {
       this.stepId++;
       this.suspended = false;
-      this.yieldedRec = null;
+      // Resumed with a result: its code has had every value taken so far.
+      if (mode !== RETURN) this.taken!.resumed();
       let r: IteratorResult<unknown, R>;
       const saved = setCurrent(this);
       this.stepping = true;
@@ -176,25 +181,13 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         this.bodyEnded(true, r.value);
         return;
       }
-      if (this.exit !== null && !this.returning) {
-        // Killed while its own code ran (a kill from inside): stop at this yield. Nobody awaits
-        // the yielded promise, and its op is about to reject with the exit: mark it handled.
-        const y = r.value as PromiseLike<unknown> | null;
-        if (y !== null && typeof y === 'object' && typeof y.then === 'function') {
-          Promise.resolve(y).then(noop, noop);
-        }
-        if (!this.interrupted) this.stopOwnCode();
-        if (this.childrenGone()) {
-          this.returning = true;
-          mode = RETURN;
-          arg = undefined;
-          continue;
-        }
-        // Frozen at this yield until the children have finished (see kill).
-        this.suspended = true;
-        return;
-      }
       const y = r.value;
+      if (this.exit !== null && !this.returning) {
+        if (!this.stopAtYield(y)) return;
+        mode = RETURN;
+        arg = undefined;
+        continue;
+      }
       if (
         y !== null &&
         (typeof y === 'object' || typeof y === 'function') &&
@@ -202,8 +195,9 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       ) {
         const id = this.stepId;
         this.suspended = true;
-        this.yieldedRec = takenByPromise.get(y as object) ?? null;
-        Promise.resolve(y as PromiseLike<unknown>).then(
+        this.taken!.yielded(y);
+        thenUntracked(
+          y as PromiseLike<unknown>,
           (v) => {
             if (id === this.stepId) this.step(NEXT, v);
           },
@@ -216,6 +210,29 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       mode = NEXT;
       arg = y;
     }
+  }
+
+  /**
+   * A kill from inside (the generator's own code killed it, or its parent, during the step):
+   * stops it at the yield it reached. Returns true when its finally blocks may run now, false
+   * when it stays frozen there until its children have finished (see kill).
+   */
+  private stopAtYield(y: unknown): boolean {
+    // Nobody awaits the yielded promise, and its op is about to reject with the exit.
+    if (
+      y !== null &&
+      typeof y === 'object' &&
+      typeof (y as PromiseLike<unknown>).then === 'function'
+    ) {
+      thenUntracked(y as PromiseLike<unknown>, noop, noop);
+    }
+    if (!this.interrupted) this.stopOwnCode();
+    if (this.childrenGone()) {
+      this.returning = true;
+      return true;
+    }
+    this.suspended = true;
+    return false;
   }
 
   kill(reason?: unknown): Promise<void> {
@@ -262,15 +279,13 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     this.abortedExit = exit;
     this.controller?.abort(exit);
     this.withdrawOps(exit);
-    if (this.gen !== null) this.putBackTaken();
+    if (this.taken !== null) this.taken.putBack();
   }
 
   private withdrawOps(exit: GoroutineExit): void {
     const op = this.op;
-    if (op !== null && op.withdraw()) op.fail(exit);
-    if (this.moreOps !== null) {
-      for (const o of [...this.moreOps]) if (o.withdraw()) o.fail(exit);
-    }
+    if (op !== null) killOp(op, exit);
+    if (this.moreOps !== null) for (const o of [...this.moreOps]) killOp(o, exit);
   }
 
   private bodyEnded(ok: boolean, value: unknown): void {
@@ -288,16 +303,13 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     if (this.final !== null) return;
     liveSet.delete(this as G<unknown>);
     this.parent?.children?.delete(this as G<unknown>);
-    if (this.parentSignal !== null) {
-      this.parentSignal.removeEventListener('abort', this.onParentAbort!);
-      this.parentSignal = null;
-    }
+    if (this.hub !== null) unlisten(this);
     this.gen = null;
-    this.yieldedRec = null;
+    this.taken = null;
     if (ok && this.exit === null) {
       this.final = 'returned';
       this.resolveDone(value as R);
-    } else if (!ok && !(value instanceof GoroutineExit)) {
+    } else if (!ok && !(value instanceof GoroutineExit) && !this.causedByKill(value)) {
       // A panic, even one raised by cleanup code after a kill: it must surface.
       this.final = 'failed';
       this.rejectDone(value);
@@ -309,6 +321,23 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     const waiters = this.exitWaiters;
     this.exitWaiters = null;
     if (waiters !== null) for (const w of waiters) w();
+  }
+
+  /**
+   * True when `error` is the consequence of this goroutine's own kill: an API given `ctx.signal`
+   * (timers/promises, events.once, stream.pipeline, fs, fetch) rejects with an AbortError whose
+   * `cause` is the signal's reason, or with the reason itself. Only identity with the exit
+   * counts: an AbortError of another signal is a failure like any error.
+   */
+  private causedByKill(error: unknown): boolean {
+    const exit = this.exit;
+    if (exit === null) return false;
+    let e = error;
+    for (let depth = 0; depth < 8 && e !== null && typeof e === 'object'; depth++) {
+      if (e === exit) return true;
+      e = (e as { cause?: unknown }).cause;
+    }
+    return false;
   }
 
   /** Resolves when the goroutine has finished, whatever its outcome. Never rejects. */
@@ -328,17 +357,6 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     else this.moreOps?.delete(op);
   }
 
-  /** A value received for the yield the generator never resumed from goes back to its channel. */
-  private putBackTaken(): void {
-    const r = this.yieldedRec;
-    this.yieldedRec = null;
-    if (r !== null && r.ch !== null) {
-      const ch = r.ch;
-      r.ch = null;
-      ch.unrecv(r.value);
-    }
-  }
-
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     const on = this.blockedOn();
     return `Goroutine #${this.id} ${JSON.stringify(this.name)} { state: ${this.state}${on !== null ? `, blockedOn: ${JSON.stringify(on)}` : ''} }`;
@@ -350,6 +368,11 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
 function toExit(reason: unknown): GoroutineExit {
   return reason instanceof GoroutineExit ? reason : new GoroutineExit(reason);
 }
+
+/** %AsyncGeneratorFunction.prototype%: the prototype of every `async function*`. */
+const ASYNC_GENERATOR_FUNCTION_PROTO: object = Object.getPrototypeOf(
+  async function* () {},
+) as object;
 
 /** %GeneratorPrototype%: every generator object (from any `function*`) inherits from it. */
 const GENERATOR_PROTO: object = Object.getPrototypeOf(
@@ -373,14 +396,32 @@ function isGenerator(x: unknown): boolean {
   );
 }
 
+function isAsyncGenerator(x: unknown): boolean {
+  return (
+    x !== null &&
+    typeof x === 'object' &&
+    typeof (x as AsyncGenerator).next === 'function' &&
+    typeof (x as AsyncGenerator)[Symbol.asyncIterator] === 'function' &&
+    typeof (x as PromiseLike<unknown>).then !== 'function'
+  );
+}
+
 export function spawn<R>(
   fn: GoFunction<R>,
   options: GoOptions | undefined,
   parent: G<unknown> | null,
 ): G<R> {
-  if (typeof fn !== 'function') throw new TypeError('go: fn must be a function');
-  if (options?.name !== undefined && typeof options.name !== 'string') {
-    throw new TypeError('go: options.name must be a string');
+  checkFunction(fn, 'go: fn');
+  if (Object.getPrototypeOf(fn) === ASYNC_GENERATOR_FUNCTION_PROTO) {
+    throw new TypeError(
+      'go: fn is an async generator function, which go() cannot run (its body would never ' +
+        'start): use an async function, or a generator function that yields promises',
+    );
+  }
+  checkObject(options, 'go: options');
+  if (options !== undefined) {
+    checkName(options.name, 'go: options.name');
+    if (options.signal !== undefined) checkSignal(options.signal, 'go: options.signal');
   }
   const g = new G<R>(options?.name, parent);
   if (parent !== null) {

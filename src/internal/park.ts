@@ -4,12 +4,18 @@
  *
  * Invariants:
  * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
- * - an op with an abort listener has `signal` and `onAbort` set, and loses both in `unpark`;
+ * - an op given a foreign AbortSignal is linked in that signal's hub exactly while it is parked;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
 import type { SignalOptions } from '../types.js';
-import { DeadlockError } from '../errors.js';
+import { DeadlockError, GoroutineExit } from '../errors.js';
+import { kIsOwner, kOwner } from './owner.js';
+import { AbortLink, listen, unlisten } from './signal-hub.js';
+import type { TakenSet } from './taken.js';
+import { checkOptions } from './validate.js';
+
+export { kIsOwner, kOwner };
 
 /** What a goroutine exposes to the channel layer. Implemented by `go()`'s runtime. */
 export interface Owner {
@@ -17,38 +23,11 @@ export interface Owner {
   readonly name: string;
   /** The exit its operations reject with once it has been interrupted; null before. */
   readonly abortedExit: unknown;
-  /** Generator goroutines: receives started in their steps record what they take. */
-  readonly tracksTaken: boolean;
+  /** Generator goroutines: receives started in their steps record what they take (see taken.ts). */
+  readonly taken: TakenSet | null;
   bind(op: Parked): void;
   unbind(op: Parked): void;
 }
-
-/**
- * What a receive started in a generator goroutine's step took, keyed by the promise the receive
- * returned. If the generator yields that very promise and is killed before it resumes, the value
- * goes back to the head of its channel; a value taken by any other code (an async helper that
- * awaited it) is that code's.
- */
-export interface TakenRecord {
-  ch: TakenFrom | null;
-  value: unknown;
-}
-export const takenByPromise = new WeakMap<object, TakenRecord>();
-
-/** A channel that can take a value back at its head (used when a receiver is killed). */
-export interface TakenFrom {
-  unrecv(value: unknown): void;
-}
-
-/** Property set on a goroutine's `ctx.signal`, so ops given that signal bind to it without a listener. */
-export const kOwner: unique symbol = Symbol('gorx.owner');
-
-/**
- * Brand on the goroutine runtime's prototype. A goroutine's `GoContext` has a `signal`, so it is
- * itself a valid options object: `ch.recv(ctx)` binds the operation to the goroutine directly,
- * without creating the AbortController behind `ctx.signal`.
- */
-export const kIsOwner: unique symbol = Symbol('gorx.isOwner');
 
 /** True when the options object is a goroutine's context (see kIsOwner). */
 function isOwner(opts: SignalOptions): boolean {
@@ -58,30 +37,71 @@ function isOwner(opts: SignalOptions): boolean {
 /** Returned by `stopReason` when the operation may start. */
 export const GO_ON: unique symbol = Symbol('gorx.goOn');
 
-/** Why an operation must not start (an aborted signal, an interrupted goroutine), or GO_ON. */
-export function stopReason(opts: SignalOptions | undefined): unknown {
+const SignalClass: typeof AbortSignal | null =
+  typeof AbortSignal === 'function' ? AbortSignal : null;
+
+/**
+ * Validates an operation's options (throws TypeError naming `fn` on a bad one, before anything
+ * changed) and says why the operation must not start (an aborted signal, an interrupted
+ * goroutine), or GO_ON.
+ */
+export function stopReason(opts: SignalOptions | undefined, fn: string): unknown {
   if (opts === undefined) return GO_ON;
+  if (opts === null || typeof opts !== 'object') checkOptions(opts, fn);
   if (isOwner(opts)) {
     const exit = (opts as unknown as Owner).abortedExit;
     return exit === null ? GO_ON : exit;
   }
   const signal = opts.signal;
-  return signal !== undefined && signal.aborted ? signal.reason : GO_ON;
+  if (signal === undefined) return GO_ON;
+  if (SignalClass === null || !(signal instanceof SignalClass)) checkOptions(opts, fn);
+  return signal.aborted ? signal.reason : GO_ON;
+}
+
+const noop = (): void => {};
+
+/**
+ * The promise of an operation that must not start. A goroutine's exit is not an error: an
+ * operation its code started but never awaited must not become an unhandled rejection.
+ */
+export function rejectStopped<T>(stop: unknown): Promise<T> {
+  const p = Promise.reject(stop);
+  if (stop instanceof GoroutineExit) p.catch(noop);
+  return p as Promise<T>;
 }
 
 /** A blocking operation: a plain send/recv waiter or a select. */
-export abstract class Parked {
+export abstract class Parked extends AbortLink {
   gprev: Parked | null = null;
   gnext: Parked | null = null;
   owner: Owner | null = null;
-  signal: AbortSignal | null = null;
-  onAbort: (() => void) | null = null;
+  /** Promise mode: the promise the operation returned (to mark it handled when a kill ends it). */
+  promise: Promise<unknown> | null = null;
+  /**
+   * A callback receiver or callback select (`recvCallback`, `selectCallback`): a listener, not
+   * blocked code. It never counts as a deadlock (see onBeforeExit).
+   */
+  listener = false;
   /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
   abstract withdraw(): boolean;
   /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */
   abstract fail(error: unknown): void;
   /** One line for diagnostics: what the op waits on. */
   abstract describe(): string;
+  onSignalAbort(reason: unknown): void {
+    if (this.withdraw()) this.fail(reason);
+  }
+}
+
+/**
+ * Ends a parked op because its goroutine was killed: withdraws it and rejects it with the exit,
+ * marked handled (a kill never causes an unhandled rejection, even for an op the goroutine's
+ * code started and had not awaited yet).
+ */
+export function killOp(op: Parked, exit: unknown): void {
+  if (!op.withdraw()) return;
+  op.promise?.catch(noop);
+  op.fail(exit);
 }
 
 /** The generator goroutine whose code is running synchronously right now, if any. */
@@ -112,14 +132,7 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
       const signal = opts.signal;
       if (signal !== undefined) {
         owner = (signal as unknown as { [kOwner]?: Owner })[kOwner] ?? null;
-        if (owner === null) {
-          const onAbort = (): void => {
-            if (op.withdraw()) op.fail(signal.reason);
-          };
-          op.signal = signal;
-          op.onAbort = onAbort;
-          signal.addEventListener('abort', onAbort, { once: true });
-        }
+        if (owner === null) listen(signal, op);
       }
     }
   }
@@ -136,11 +149,7 @@ export function unpark(op: Parked): void {
   else head = op.gnext;
   if (op.gnext !== null) op.gnext.gprev = op.gprev;
   op.gprev = op.gnext = null;
-  if (op.signal !== null) {
-    op.signal.removeEventListener('abort', op.onAbort!);
-    op.signal = null;
-    op.onAbort = null;
-  }
+  if (op.hub !== null) unlisten(op);
   // `owner` stays set: completion code still needs it (to record a value taken for a generator).
   if (op.owner !== null) op.owner.unbind(op);
 }
@@ -196,8 +205,6 @@ function onBeforeExit(): void {
 /** Consecutive deadlock reports at exit before gorx lets the process end. */
 const MAX_DEADLOCK_ROUNDS = 100;
 let deadlockRounds = 0;
-
-const noop = (): void => {};
 
 /**
  * One `beforeExit` listener per process, shared by every copy of gorx (and every module instance a

@@ -11,7 +11,8 @@
  */
 import { ChannelClosedError } from '../errors.js';
 import type { SignalOptions } from '../types.js';
-import { Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
+import { Parked, park, setCurrent, unpark } from './park.js';
+import { type Taken, fill } from './taken.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
 import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
 import { defer, resume } from './yield.js';
@@ -29,8 +30,8 @@ export type OnError = (error: unknown) => void;
 export class SelectOp extends Parked {
   readonly waiters: Waiter[] = [];
   done = false;
-  /** A select started in a generator step: what its receive case takes (see TakenRecord). */
-  rec: TakenRecord | null = null;
+  /** A select started by a generator goroutine's code: what its receive case takes (taken.ts). */
+  rec: Taken | null = null;
   private promises: PromiseState[] | null = null;
 
   constructor(
@@ -68,9 +69,9 @@ export class SelectOp extends Parked {
       this.deliverError(error ?? new ChannelClosedError('send on closed channel'));
       return;
     }
-    if (w.kind === RECV && ok && this.rec !== null) {
-      this.rec.ch = w.ch;
-      this.rec.value = value;
+    if (this.rec !== null) {
+      if (w.kind === RECV && ok) fill(this.rec, w.ch, value);
+      else this.rec.empty = true;
     }
     this.deliver({ index: w.index, value: w.kind === RECV ? value : undefined, ok });
   }
@@ -78,6 +79,7 @@ export class SelectOp extends Parked {
   /** Called when a promise case settles. Precondition: the select is still waiting on it. */
   settlePromise(index: number, s: PromiseState): void {
     this.finish(null);
+    if (this.rec !== null) this.rec.empty = true;
     if (s.status === FULFILLED) this.deliver({ index, value: s.value, ok: true });
     else this.deliverError(s.value);
   }
@@ -111,6 +113,7 @@ export class SelectOp extends Parked {
   }
 
   fail(error: unknown): void {
+    if (this.rec !== null) this.rec.empty = true;
     this.deliverError(error);
   }
 

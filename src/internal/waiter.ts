@@ -9,7 +9,8 @@
  */
 import { ChannelClosedError } from '../errors.js';
 import type { RecvCallback, SignalOptions } from '../types.js';
-import { Parked, type TakenRecord, park, setCurrent, unpark } from './park.js';
+import { Parked, park, setCurrent, unpark } from './park.js';
+import { type Taken, fill } from './taken.js';
 import type { SelectOp } from './select-op.js';
 import { defer, resume } from './yield.js';
 import type { Channel } from './channel.js';
@@ -95,8 +96,8 @@ export class Waiter extends Parked {
   resolve: ((v: unknown) => void) | null = null;
   reject: ((e: unknown) => void) | null = null;
   cb: RecvCallback<unknown> | null = null;
-  /** A receive started in a generator step: what it takes (see TakenRecord). */
-  rec: TakenRecord | null = null;
+  /** A receive started by a generator goroutine's code: what it takes (see taken.ts). */
+  rec: Taken | null = null;
   /** Callback mode: re-arm after a hand-off when the callback returns true. */
   repeat = false;
 
@@ -113,31 +114,34 @@ export class Waiter extends Parked {
    * when the channel closed. Precondition: the waiter has left its queue.
    */
   done(value: unknown, ok: boolean, error: unknown): void {
-    if (this.sel !== null) {
-      this.sel.commit(this, value, ok, error);
-      return;
-    }
+    if (this.sel !== null) this.sel.commit(this, value, ok, error);
+    else if (this.cb !== null) this.doneCallback(value, ok, error);
+    else this.donePromise(value, ok, error);
+  }
+
+  /** Callback mode: runs the callback (with `current` cleared); re-arms a persistent receiver. */
+  private doneCallback(value: unknown, ok: boolean, error: unknown): void {
     unpark(this);
-    if (this.cb !== null) {
-      const cb = this.cb;
-      this.cb = null;
-      const saved = setCurrent(null);
-      try {
-        if (invokeRecv(cb, value, ok, error) === true && ok && this.repeat) this.ch.rearm(this, cb);
-      } finally {
-        setCurrent(saved);
-      }
-      return;
+    const cb = this.cb!;
+    this.cb = null;
+    const saved = setCurrent(null);
+    try {
+      if (invokeRecv(cb, value, ok, error) === true && ok && this.repeat) this.ch.rearm(this, cb);
+    } finally {
+      setCurrent(saved);
     }
+  }
+
+  /** Promise mode: resolves with the value (recording it for a generator), or rejects. */
+  private donePromise(value: unknown, ok: boolean, error: unknown): void {
+    unpark(this);
     if (ok) {
-      if (this.rec !== null) {
-        this.rec.ch = this.ch;
-        this.rec.value = value;
-      }
+      if (this.rec !== null) fill(this.rec, this.ch, value);
       const resolve = this.resolve!;
       this.resolve = this.reject = null;
       resume(resolve, value, this.ch.capacity > 0);
     } else {
+      if (this.rec !== null) this.rec.empty = true;
       const err =
         error ??
         new ChannelClosedError(
@@ -164,6 +168,7 @@ export class Waiter extends Parked {
       invokeRecv(cb, undefined, false, error);
       return;
     }
+    if (this.rec !== null) this.rec.empty = true;
     const reject = this.reject!;
     this.resolve = this.reject = null;
     reject(error);

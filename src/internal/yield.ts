@@ -35,6 +35,30 @@ function spend(): boolean {
   return true;
 }
 
+/** Completions deferred to a later macrotask and not delivered yet. */
+let inFlight = 0;
+
+function deliver<A>(fn: (arg: A) => void, arg: A): void {
+  inFlight--;
+  fn(arg);
+}
+
+/** Delivers a completion in a later macrotask (the budget of this turn is spent). */
+function deferCompletion<A>(fn: (arg: A) => void, arg: A): void {
+  inFlight++;
+  realSetImmediate(deliver, fn, arg);
+}
+
+/** True while some completion decided earlier is still on its way (deferred by the guard). */
+export function completionsInFlight(): boolean {
+  return inFlight > 0;
+}
+
+/** Calls `fn` once every completion deferred so far has been delivered (and its microtasks ran). */
+export function afterCompletionsInFlight(fn: () => void): void {
+  realSetImmediate(fn);
+}
+
 /** Calls `fn(arg)` in a later macrotask. */
 export function defer<A>(fn: (arg: A) => void, arg: A): void {
   realSetImmediate(fn, arg);
@@ -45,13 +69,13 @@ const RESOLVED: Promise<void> = Promise.resolve();
 /** A settled `Promise<void>` for an operation that completed at once (deferred when due). */
 export function resolvedVoid(): Promise<void> {
   if (!spend()) return RESOLVED;
-  return new Promise<void>((resolve) => realSetImmediate(resolve));
+  return new Promise<void>((resolve) => deferCompletion(resolve, undefined));
 }
 
 /** A promise of `v` for an operation that completed at once (deferred when due). */
 export function resolvedWith<T>(v: T): Promise<T> {
   if (!spend()) return Promise.resolve(v);
-  return new Promise<T>((resolve) => realSetImmediate(resolve, v));
+  return new Promise<T>((resolve) => deferCompletion(resolve, v));
 }
 
 let wakeFns: ((v: unknown) => void)[] = [];
@@ -86,7 +110,7 @@ function flushWakes(): void {
  */
 export function resume<A>(fn: (arg: A) => void, arg: A, buffered: boolean): void {
   if (spend()) {
-    realSetImmediate(fn, arg);
+    deferCompletion(fn, arg);
     return;
   }
   if (!buffered) {
