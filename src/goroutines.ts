@@ -69,12 +69,15 @@ function line(i: GoroutineInfo): string {
   return `goroutine ${i.id} "${i.name}" [${i.state}, ${i.ageMs} ms${parent}]: ${i.blockedOn ?? 'not in a gorx operation'}`;
 }
 
-/** The deadlock message body: every live goroutine, then the main program's blocked operations. */
-function report(ops: Parked[]): string {
+/**
+ * The deadlock message body: every live goroutine, then the main program's blocked operations,
+ * then the callback receivers that are listening (not blocked, never failed).
+ */
+function report(blocked: Parked[], listening: Parked[]): string {
   const infos = goroutines();
   const lines = infos.map(line);
   let mainOps = 0;
-  for (const op of ops) {
+  for (const op of blocked) {
     if (op.owner === null) {
       lines.push(`main program: blocked in ${op.describe()}`);
       mainOps++;
@@ -86,6 +89,7 @@ function report(ops: Parked[]): string {
         'pass ctx.signal to operations inside goroutines so they are tied to them)',
     );
   }
+  for (const op of listening) lines.push(`listening (not blocked): ${op.describe()}`);
   return lines.join('\n');
 }
 

@@ -260,6 +260,7 @@ export class Channel<T> implements Chan<T> {
       const w = new Waiter(this as Channel<unknown>, RECV);
       w.cb = callback as RecvCallback<unknown>;
       w.repeat = repeat;
+      w.listener = true;
       w.parkOn(this.recvq, undefined);
       return () => w.withdraw();
     }

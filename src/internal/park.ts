@@ -168,15 +168,20 @@ export function parkedOps(): Parked[] {
   return out;
 }
 
-/** Renders the list of blocked goroutines for a deadlock message; installed by the goroutine runtime. */
-let reporter: ((ops: Parked[]) => string) | null = null;
+/** Renders the deadlock message body; installed by the goroutine runtime (goroutines.ts). */
+export type DeadlockReporter = (blocked: Parked[], listening: Parked[]) => string;
 
-export function setDeadlockReporter(fn: (ops: Parked[]) => string): void {
+let reporter: DeadlockReporter | null = null;
+
+export function setDeadlockReporter(fn: DeadlockReporter): void {
   reporter = fn;
 }
 
-function defaultReport(ops: Parked[]): string {
-  return ops.map((op) => `main program: blocked in ${op.describe()}`).join('\n');
+function defaultReport(blocked: Parked[], listening: Parked[]): string {
+  return [
+    ...blocked.map((op) => `main program: blocked in ${op.describe()}`),
+    ...listening.map((op) => `listening (not blocked): ${op.describe()}`),
+  ].join('\n');
 }
 
 export const DEADLOCK_HEADLINE = 'all goroutines are asleep - deadlock!';
@@ -186,15 +191,24 @@ export const DEADLOCK_HEADLINE = 'all goroutines are asleep - deadlock!';
  * never complete: reject each with a DeadlockError. The rejections only queue microtasks, which
  * do not keep the loop alive: one `setImmediate` does, so Node emits `beforeExit` again if code
  * that caught the error blocks once more (without it the process would exit silently then).
+ *
+ * A callback receiver or callback select (`listener`: a `fromChannel` subscription, say) is not
+ * blocked code: like an event listener or a Subject subscription it simply receives nothing more
+ * when the program ends. It is never failed, and alone it is no deadlock (the process exits
+ * normally); next to blocked operations the report lists it as listening, not as blocked.
  */
 function onBeforeExit(): void {
-  if (head === null) {
+  const blocked: Parked[] = [];
+  const listening: Parked[] = [];
+  for (let op = head; op !== null; op = op.gnext) (op.listener ? listening : blocked).push(op);
+  if (blocked.length === 0) {
     deadlockRounds = 0;
     return;
   }
-  const ops = parkedOps().reverse();
-  const message = `${DEADLOCK_HEADLINE}\n\n${(reporter ?? defaultReport)(ops)}`;
-  for (const op of ops) {
+  blocked.reverse();
+  listening.reverse();
+  const message = `${DEADLOCK_HEADLINE}\n\n${(reporter ?? defaultReport)(blocked, listening)}`;
+  for (const op of blocked) {
     if (op.withdraw()) op.fail(new DeadlockError(message));
   }
   // Keep the process alive so code that caught the error and blocks again is reported again,

@@ -121,7 +121,7 @@ export class SelectOp extends Parked {
     const parts = this.waiters.map((w) => w.describe());
     if (this.promises !== null)
       for (let i = 0; i < this.promises.length; i++) parts.push('promise');
-    return `select [${parts.join(', ')}]`;
+    return `${this.listener ? 'selectCallback' : 'select'} [${parts.join(', ')}]`;
   }
 }
 

@@ -175,6 +175,7 @@ export class Waiter extends Parked {
   }
 
   describe(): string {
+    if (this.listener) return `recvCallback on ${this.ch.describe()}`;
     return `${this.kind === RECV ? 'recv on' : 'send on'} ${this.ch.describe()}`;
   }
 

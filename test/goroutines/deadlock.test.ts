@@ -17,11 +17,11 @@ interface Run {
   stderr: string;
 }
 
-function runFixture(name: string): Promise<Run> {
+function runFixture(name: string, ...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [join(root, 'test/fixtures', name)],
+      [join(root, 'test/fixtures', name), ...args],
       { cwd: root, timeout: 15_000 },
       (error, stdout, stderr) => {
         const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
@@ -101,6 +101,24 @@ describe('deadlock detection (child processes)', () => {
     expect(r.stderr).toContain('main program: blocked in recv on chan "inbox"');
     expect(r.stderr).toContain('pass ctx.signal to operations inside goroutines');
   }, 20_000);
+
+  it('a callback receiver alone (a fromChannel subscription) is no deadlock: the process exits 0', async () => {
+    const r = await runFixture('callback-receivers.mjs');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+  });
+
+  it('next to a blocked receive, callback receivers are listed as listening, not as blocked', async () => {
+    const r = await runFixture('callback-receivers.mjs', 'blocked');
+    expect(r.code).toBe(3);
+    const [e] = lines(r.stdout);
+    expect(e!.name).toBe('DeadlockError');
+    const message = e!.message as string;
+    expect(message).toContain('main program: blocked in recv on chan "replies"');
+    expect(message).toContain('listening (not blocked): recvCallback on chan "events"');
+    expect(message).toContain('listening (not blocked): selectCallback [recv on chan "alerts"]');
+    expect(message).not.toContain('blocked in recvCallback');
+  });
 
   it('does not fire while a timer can still complete the blocked operations', async () => {
     const r = await runFixture('no-deadlock.mjs');
