@@ -14,6 +14,7 @@
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
 import { GoroutineExit } from '../errors.js';
 import { type Owner, type Parked, kIsOwner, kOwner, killOp, setCurrent } from './park.js';
+import { watchKill, unwatchKill } from './kill-watch.js';
 import { AbortLink, listen, unlisten } from './signal-hub.js';
 import { TakenSet, thenUntracked } from './taken.js';
 import { checkFunction, checkName, checkObject, checkSignal, describeValue } from './validate.js';
@@ -57,6 +58,9 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   private stepping = false;
   private suspended = false;
   children: Set<G<unknown>> | null = null;
+  /** Kill watch (kill-watch.ts): when it was killed, and whether the grace warning was given. */
+  killedAt = 0;
+  warned = false;
   private exitWaiters: (() => void)[] | null = null;
   op: Parked | null = null;
   private moreOps: Set<Parked> | null = null;
@@ -256,6 +260,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
       }
       if (children !== null) children.then(() => this.returnGenerator());
       else this.returnGenerator();
+      if (this.final === null) watchKill(this);
     }
     return this.exited();
   }
@@ -302,6 +307,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   private finish(ok: boolean, value: unknown): void {
     if (this.final !== null) return;
     liveSet.delete(this as G<unknown>);
+    if (this.exit !== null) unwatchKill(this);
     this.parent?.children?.delete(this as G<unknown>);
     if (this.hub !== null) unlisten(this);
     this.gen = null;

@@ -216,3 +216,53 @@ describe('a select yielded by a generator is put back like a receive', () => {
     expect(ch.tryRecv()).toEqual({ ok: true, value: 5 });
   });
 });
+
+describe('a kill that does not take effect is visible (item 8)', () => {
+  it('warns once, GORX_KILL_PENDING, naming the goroutine and the untied operation it waits on', async () => {
+    jest.useFakeTimers();
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const jobs = chan<number>(0, { name: 'jobs' });
+      const taken: number[] = [];
+      const g = go(
+        async () => {
+          taken.push(await jobs.recv()); // forgot ctx: the kill cannot interrupt this
+        },
+        { name: 'forgetful' },
+      );
+      const killed = g.kill();
+      await macrotask();
+      await jest.advanceTimersByTimeAsync(999);
+      expect(warn).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(1);
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [message, options] = warn.mock.calls[0]! as [string, { code: string; type: string }];
+      expect(options).toEqual({ type: 'GorxWarning', code: 'GORX_KILL_PENDING' });
+      expect(message).toContain('goroutine');
+      expect(message).toContain('"forgetful" has not ended 1000 ms after kill()');
+      expect(message).toContain('pass ctx');
+      expect(message).toContain('recv on chan "jobs"');
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(warn).toHaveBeenCalledTimes(1); // once
+      expect(jobs.trySend(1)).toBe(true); // it ends only when its receive completes
+      await killed;
+      expect(g.state).toBe('killed');
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it('a kill that ends in time arms no timer and warns nothing', async () => {
+    jest.useFakeTimers();
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const g = go(async (ctx) => sleep(60_000, ctx));
+      await g.kill();
+      await macrotask();
+      expect(jest.getTimerCount()).toBe(0);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
+  });
+});
