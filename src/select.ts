@@ -4,11 +4,12 @@
  */
 import type { RecvChan, SendChan, SignalOptions } from './types.js';
 import { ChannelClosedError } from './errors.js';
-import { CHANNEL_BRAND, Channel, demandsPending } from './internal/channel.js';
+import { CHANNEL_BRAND, Channel, demandedCases } from './internal/channel.js';
 import { GO_ON, current, rejectStopped, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
 import { RECV, SEND, Waiter } from './internal/waiter.js';
+import { checkFunction, describeValue } from './internal/validate.js';
 import { resolvedWith } from './internal/yield.js';
 
 /** A receive case: a channel (or `null`: never ready) or a promise (ready when it settles). */
@@ -107,21 +108,17 @@ export function select<const Cs extends readonly SelectCase[]>(
   cases: Cs,
   opts?: SignalOptions,
 ): Promise<SelectResult<Cs>> {
-  if (demandsPending > 0) {
-    const p = selectNow(cases, opts);
-    fireDemands(cases);
-    return p;
-  }
-  return selectNow(cases, opts);
+  return demandedCases(cases, selectNow(cases, opts));
 }
 
 function selectNow<const Cs extends readonly SelectCase[]>(
   cases: Cs,
   opts: SignalOptions | undefined,
 ): Promise<SelectResult<Cs>> {
-  const chosen = poll(cases, 'select');
+  checkCases(cases, 'select');
   const stop = stopReason(opts, 'select');
   if (stop !== GO_ON) return rejectStopped(stop);
+  const chosen = pick(cases);
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -170,20 +167,12 @@ function selectNow<const Cs extends readonly SelectCase[]>(
 export function trySelect<const Cs extends readonly SelectCase[]>(
   cases: Cs,
 ): SelectResult<Cs> | undefined {
-  if (demandsPending > 0) fireDemands(cases);
-  const chosen = poll(cases, 'trySelect');
+  checkCases(cases, 'trySelect');
+  // Nothing parks here: the sources get their chance to emit first, then the select looks.
+  demandedCases(cases, undefined);
+  const chosen = pick(cases);
   if (chosen < 0) return undefined;
   return commitNow(cases[chosen]!, chosen) as SelectResult<Cs>;
-}
-
-/** Runs the pending `onDemand` of every receive case's channel (see ChanOptions.onDemand). */
-function fireDemands(cases: readonly SelectCase[]): void {
-  if (!Array.isArray(cases)) return;
-  for (const c of cases) {
-    if (c !== null && typeof c === 'object' && c.kind === 'recv' && c.ch instanceof Channel) {
-      c.ch.fireDemand();
-    }
-  }
 }
 
 /**
@@ -210,15 +199,10 @@ export function selectCallback<const Cs extends readonly SelectCase[]>(
   onResult: (result: SelectResult<Cs>) => void,
   onError: (error: unknown) => void,
 ): () => boolean {
-  if (typeof onResult !== 'function' || typeof onError !== 'function') {
-    throw new TypeError('selectCallback: onResult and onError must be functions');
-  }
-  if (demandsPending > 0) {
-    const cancel = selectCallbackNow(cases, onResult, onError);
-    fireDemands(cases);
-    return cancel;
-  }
-  return selectCallbackNow(cases, onResult, onError);
+  checkFunction(onResult, 'selectCallback: onResult');
+  checkFunction(onError, 'selectCallback: onError');
+  checkCases(cases, 'selectCallback');
+  return demandedCases(cases, selectCallbackNow(cases, onResult, onError));
 }
 
 function selectCallbackNow<const Cs extends readonly SelectCase[]>(
@@ -226,7 +210,7 @@ function selectCallbackNow<const Cs extends readonly SelectCase[]>(
   onResult: (result: SelectResult<Cs>) => void,
   onError: (error: unknown) => void,
 ): () => boolean {
-  const chosen = poll(cases, 'selectCallback');
+  const chosen = pick(cases);
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -246,24 +230,31 @@ function selectCallbackNow<const Cs extends readonly SelectCase[]>(
 
 const notParked = (): boolean => false;
 
-/**
- * Validates the cases and picks one ready case uniformly at random (reservoir sampling over the
- * ready ones: no allocation), or returns -1 when none is ready.
- */
-function poll(cases: readonly SelectCase[], fn: string): number {
+/** Throws TypeError unless `cases` is an array of valid cases (before anything changes). */
+function checkCases(cases: readonly SelectCase[], fn: string): void {
   if (!Array.isArray(cases)) {
-    throw new TypeError(`${fn}: expected an array of cases built with recv() and send()`);
+    throw new TypeError(
+      `${fn}: expected an array of cases built with recv() and send(), got ${describeValue(cases)}`,
+    );
   }
+  for (let i = 0; i < cases.length; i++) channelOf(cases[i], i, fn);
+}
+
+/**
+ * Picks one ready case uniformly at random (reservoir sampling over the ready ones: no
+ * allocation), or returns -1 when none is ready. Precondition: `checkCases` passed.
+ */
+function pick(cases: readonly SelectCase[]): number {
   let chosen = -1;
   let seen = 0;
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i]!;
-    const ch = channelOf(c, i, fn);
+    const ch = c.ch;
     let ready: boolean;
-    if (ch !== null) {
+    if (ch instanceof Channel) {
       ready = c.kind === 'recv' ? ch.recvReady() || ch.isClosed : ch.isClosed || ch.sendReady();
     } else {
-      ready = c.ch != null && promiseState(c.ch as PromiseLike<unknown>).status !== PENDING;
+      ready = ch != null && promiseState(ch as PromiseLike<unknown>).status !== PENDING;
     }
     if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
   }
@@ -302,7 +293,7 @@ function describe(v: unknown): string {
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
 }
 
-/** Performs a ready case. Precondition: `poll` chose it. Throws on a send to a closed channel. */
+/** Performs a ready case. Precondition: `pick` chose it. Throws on a send to a closed channel. */
 function commitNow(c: SelectCase, index: number): RawResult {
   if (!(c.ch instanceof Channel)) {
     const s = promiseState(c.ch as PromiseLike<unknown>);

@@ -6,6 +6,7 @@
  */
 import type { SignalOptions } from '../types.js';
 import type { Channel } from './channel.js';
+import { demanded } from './demand.js';
 import { GO_ON, rejectStopped, stopReason } from './park.js';
 import { RECV, Waiter } from './waiter.js';
 import { resolvedWith, resume } from './yield.js';
@@ -27,10 +28,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
   ) {}
 
   next(): Promise<IteratorResult<T>> {
-    if (this.ch.demand === null) return this.nextNow();
-    const p = this.nextNow();
-    this.ch.fireDemand();
-    return p;
+    return demanded(this.ch as Channel<unknown>, this.nextNow());
   }
 
   private nextNow(): Promise<IteratorResult<T>> {

@@ -24,6 +24,7 @@ import type {
 import { ChannelClosedError } from '../errors.js';
 import { GO_ON, current, rejectStopped, stopReason } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
+import { demandArmed, demandSettled, demanded, demandsPending } from './demand.js';
 import { Ring } from './ring.js';
 import { RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
 import { checkFunction, checkObject, checkOptions, describeValue } from './validate.js';
@@ -56,8 +57,17 @@ const DEBUG = typeof process !== 'undefined' && !!process.env?.GORX_DEBUG;
 
 let nextId = 1;
 
-/** Channels whose `onDemand` has not run yet; lets select skip looking for them. */
-export let demandsPending = 0;
+/** `demanded` for every receive case of a select. Precondition: the cases are valid. */
+export function demandedCases<R>(
+  cases: readonly { readonly kind: string; readonly ch: unknown }[],
+  result: R,
+): R {
+  if (!demandsPending()) return result;
+  for (const c of cases) {
+    if (c !== null && c.kind === 'recv' && c.ch instanceof Channel) demanded(c.ch, undefined);
+  }
+  return result;
+}
 
 export class Channel<T> implements Chan<T> {
   readonly id = nextId++;
@@ -84,18 +94,15 @@ export class Channel<T> implements Chan<T> {
     this.buf = capacity > 0 ? new Ring<T>(Math.min(capacity, 16), capacity === Infinity) : null;
     this.demand = options?.onDemand ?? null;
     this.onClose = options?.onClose;
-    if (this.demand !== null) demandsPending++;
+    if (this.demand !== null) demandArmed();
   }
 
-  /**
-   * Runs `onDemand` once, after the first receive-side operation has been set up (parked or
-   * completed), so that a source emitting synchronously finds the receiver already waiting.
-   */
+  /** Runs `onDemand` once (through `demanded`). */
   fireDemand(): void {
     const d = this.demand;
     if (d === null) return;
     this.demand = null;
-    demandsPending--;
+    demandSettled();
     try {
       d();
     } catch (e) {
@@ -189,10 +196,7 @@ export class Channel<T> implements Chan<T> {
   }
 
   recv(opts?: SignalOptions): Promise<T> {
-    if (this.demand === null) return this.recvNow(opts);
-    const p = this.recvNow(opts);
-    this.fireDemand();
-    return p;
+    return demanded(this as Channel<unknown>, this.recvNow(opts));
   }
 
   private recvNow(opts: SignalOptions | undefined): Promise<T> {
@@ -224,7 +228,8 @@ export class Channel<T> implements Chan<T> {
   }
 
   tryRecv(): TryRecvResult<T> {
-    if (this.demand !== null) this.fireDemand();
+    // Nothing parks here: the source gets its chance to emit first, then the receive looks.
+    demanded(this as Channel<unknown>, undefined);
     if (this.recvReady()) return { ok: true, value: this.take() };
     return this.isClosed ? DRAINED : EMPTY;
   }
@@ -238,10 +243,7 @@ export class Channel<T> implements Chan<T> {
         `recvCallback: options.repeat must be a boolean, got ${describeValue(repeat)}`,
       );
     }
-    if (this.demand === null) return this.recvCallbackNow(callback, repeat === true);
-    const cancel = this.recvCallbackNow(callback, repeat === true);
-    this.fireDemand();
-    return cancel;
+    return demanded(this as Channel<unknown>, this.recvCallbackNow(callback, repeat === true));
   }
 
   private recvCallbackNow(callback: RecvCallback<T>, repeat: boolean): () => boolean {
@@ -306,7 +308,7 @@ export class Channel<T> implements Chan<T> {
     }
     if (this.demand !== null) {
       this.demand = null;
-      demandsPending--;
+      demandSettled();
     }
     if (this.onClose !== undefined) this.onClose(error);
   }
