@@ -11,6 +11,7 @@
  * - for generator goroutines, values taken for code that has not resumed yet are recorded and
  *   put back at the head of their channel if it is killed first (see taken.ts).
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
 import { GoroutineExit } from '../errors.js';
 import { type Owner, type Parked, kIsOwner, kOwner, killOp, setCurrent } from './park.js';
@@ -54,6 +55,8 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   /** A killed generator has been sent `return()`: its finally blocks are running. */
   private returning = false;
   private gen: Generator<unknown, R, unknown> | null = null;
+  /** A generator goroutine's async context, where a kill runs its finally blocks. */
+  private scope: AsyncResource | null = null;
   private stepId = 0;
   private stepping = false;
   private suspended = false;
@@ -141,6 +144,10 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     if (!(body instanceof Promise) && isGenerator(body)) {
       this.gen = body as Generator<unknown, R, unknown>;
       this.taken = new TakenSet();
+      // Its steps run in its own async context (they are reactions registered by its code), but
+      // a kill arrives in the killer's: remember this one for the finally blocks (about 60 ns
+      // without AsyncLocalStorage, 110 ns with, on Node 20: see bench/context).
+      this.scope = new AsyncResource('gorx.goroutine', { requireManualDestroy: true });
       this.step(NEXT, undefined);
     } else if (isAsyncGenerator(body)) {
       this.bodyEnded(
@@ -269,7 +276,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   private returnGenerator(): void {
     if (this.final !== null || this.gen === null || this.returning || this.stepping) return;
     this.returning = true;
-    this.step(RETURN, undefined);
+    this.scope!.runInAsyncScope(this.step, this, RETURN, undefined);
   }
 
   private childrenGone(): boolean {
@@ -312,6 +319,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     if (this.hub !== null) unlisten(this);
     this.gen = null;
     this.taken = null;
+    this.scope = null;
     if (ok && this.exit === null) {
       this.final = 'returned';
       this.resolveDone(value as R);

@@ -93,4 +93,26 @@ describe('AsyncLocalStorage propagation', () => {
     expect(seen.filter((s) => s.startsWith('A sent'))).toEqual(Array(3).fill('A sent, in A'));
     expect(seen.filter((s) => s.startsWith('from'))).toEqual(Array(3).fill('from A received in B'));
   });
+
+  it("a killed generator's finally runs in its own store, not the killer's", async () => {
+    const seen: (string | undefined)[] = [];
+    const parent = store.run('request-1', () =>
+      go(function* (ctx) {
+        ctx.go(function* () {
+          try {
+            yield new Promise(() => {});
+          } finally {
+            seen.push(`child: ${store.getStore()}`);
+          }
+        });
+        try {
+          yield new Promise(() => {});
+        } finally {
+          seen.push(`parent: ${store.getStore()}`);
+        }
+      }),
+    );
+    await store.run('killer', () => parent.kill());
+    expect(seen).toEqual(['child: request-1', 'parent: request-1']);
+  });
 });
