@@ -78,7 +78,7 @@ async function spawnLoop(capture: Capture): Promise<number> {
   for (let i = 0; i < N; i++) {
     if (capture !== null) capture();
     const g = go(function* () {
-      return 1;
+      return (yield 1) as number;
     });
     ended += (await g.done) as number;
   }
