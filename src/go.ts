@@ -3,6 +3,7 @@
  * @module
  */
 import { spawn } from './internal/goroutine.js';
+import { installReporter } from './internal/report.js';
 import type { GoFunction, GoOptions, Goroutine } from './types.js';
 
 /**
@@ -34,5 +35,6 @@ import type { GoFunction, GoOptions, Goroutine } from './types.js';
  * ```
  */
 export function go<R>(fn: GoFunction<R>, options?: GoOptions): Goroutine<R> {
+  installReporter();
   return spawn(fn, options, null);
 }

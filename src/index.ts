@@ -14,6 +14,7 @@ export type {
   GoFunction,
   GoOptions,
   Goroutine,
+  GoroutineInfo,
   GoroutineState,
   GroupOptions,
   OpOptions,
@@ -29,7 +30,7 @@ export type {
   TryRecvResult,
   WaitOptions,
 } from './types.js';
-export { dumpGoroutines, goroutines, type GoroutineInfo } from './goroutines.js';
+export { dumpGoroutines, goroutines } from './goroutines.js';
 export { WaitGroup } from './wait-group.js';
 export { Group } from './group.js';
 export { range } from './range.js';

@@ -117,8 +117,10 @@ function selectNow<const Cs extends readonly SelectCase[]>(
 ): Promise<SelectResult<Cs>> {
   checkCases(cases, 'select');
   const stop = stopReason(opts, 'select');
-  if (stop !== GO_ON) return rejectStopped(stop);
+  // Picked even when aborted: naming a promise case subscribes to it (see promise-case.ts), also
+  // for a select that is aborted before it starts.
   const chosen = pick(cases);
+  if (stop !== GO_ON) return rejectStopped(stop);
   if (chosen >= 0) {
     let result: RawResult;
     try {

@@ -214,3 +214,16 @@ export interface Goroutine<R> {
    */
   kill(reason?: unknown): Promise<void>;
 }
+
+/** One live goroutine, as seen by `goroutines()`. */
+export interface GoroutineInfo {
+  readonly id: number;
+  readonly name: string;
+  readonly state: 'running' | 'blocked';
+  /** What it waits on (`recv on chan "jobs"`, `select [...]`, `sleep(100 ms)`), or null. */
+  readonly blockedOn: string | null;
+  /** Milliseconds since it started. */
+  readonly ageMs: number;
+  /** Id of the parent goroutine (`ctx.go`), or null. */
+  readonly parentId: number | null;
+}

@@ -110,6 +110,11 @@ export class Channel<T> implements Chan<T> {
     }
   }
 
+  /** Brand across copies of gorx (see CHANNEL_BRAND). */
+  get [CHANNEL_BRAND](): boolean {
+    return true;
+  }
+
   get capacity(): number {
     return this.cap;
   }
@@ -373,4 +378,3 @@ export class Channel<T> implements Chan<T> {
     if (bad) throw new Error(`gorx internal invariant broken on ${this.describe()}: this is a bug`);
   }
 }
-(Channel.prototype as unknown as Record<symbol, unknown>)[CHANNEL_BRAND] = true;

@@ -103,6 +103,11 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     return null;
   }
 
+  /** Brand: a goroutine's context is itself valid operation options (see kIsOwner). */
+  get [kIsOwner](): boolean {
+    return true;
+  }
+
   /** Its `options.signal` aborted: a parent context's cancellation kills it. */
   onSignalAbort(reason: unknown): void {
     void this.kill(reason);
@@ -376,8 +381,6 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     return `Goroutine #${this.id} ${JSON.stringify(this.name)} { state: ${this.state}${on !== null ? `, blockedOn: ${JSON.stringify(on)}` : ''} }`;
   }
 }
-
-(G.prototype as unknown as Record<symbol, unknown>)[kIsOwner] = true;
 
 function toExit(reason: unknown): GoroutineExit {
   return reason instanceof GoroutineExit ? reason : new GoroutineExit(reason);
