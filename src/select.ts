@@ -239,7 +239,19 @@ function checkCases(cases: readonly SelectCase[], fn: string): void {
       `${fn}: expected an array of cases built with recv() and send(), got ${describeValue(cases)}`,
     );
   }
-  for (let i = 0; i < cases.length; i++) channelOf(cases[i], i, fn);
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    // The common case first: a channel case built by recv() or send().
+    if (
+      typeof c === 'object' &&
+      c !== null &&
+      c.ch instanceof Channel &&
+      (c.kind === 'recv' || c.kind === 'send')
+    ) {
+      continue;
+    }
+    channelOf(c, i, fn);
+  }
 }
 
 /**
