@@ -5,11 +5,19 @@
  * complete; `return()` withdraws them all, so a `break` never takes a value.
  */
 import type { SignalOptions } from '../types.js';
-import type { Channel } from './channel.js';
-import { demanded } from './demand.js';
+import { type Demanding, demanded } from './demand.js';
 import { GO_ON, rejectStopped, stopReason } from './park.js';
-import { RECV, Waiter } from './waiter.js';
+import { RECV, type WaitQ, Waiter, type WaiterChannel } from './waiter.js';
 import { resolvedWith, resume } from './yield.js';
+
+/** What the iterator needs of its channel (channel.ts implements it; no import back, no cycle). */
+export interface IteratedChannel<T> extends Demanding, WaiterChannel {
+  readonly recvq: WaitQ;
+  readonly isClosed: boolean;
+  readonly closeError: Error | undefined;
+  recvReady(): boolean;
+  take(): T;
+}
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
 
@@ -23,12 +31,12 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
   private finished = false;
 
   constructor(
-    private readonly ch: Channel<T>,
+    private readonly ch: IteratedChannel<T>,
     private readonly opts: SignalOptions | undefined,
   ) {}
 
   next(): Promise<IteratorResult<T>> {
-    return demanded(this.ch as Channel<unknown>, this.nextNow());
+    return demanded(this.ch, this.nextNow());
   }
 
   private nextNow(): Promise<IteratorResult<T>> {
@@ -45,7 +53,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
       this.finished = true;
       return ch.closeError !== undefined ? Promise.reject(ch.closeError) : Promise.resolve(DONE);
     }
-    const w = new Waiter(ch as Channel<unknown>, RECV);
+    const w = new Waiter(ch, RECV);
     const p = new Promise<IteratorResult<T>>((resolve, reject) => {
       w.cb = (value, ok, error) => {
         this.pending?.delete(w);

@@ -6,16 +6,22 @@
  * Invariant: `waiters` holds exactly the parked selects that wait on the promise; a select removes
  * itself when it finishes, and settling empties the map before notifying.
  */
-import type { SelectOp } from './select-op.js';
 
 export const PENDING = 0;
 export const FULFILLED = 1;
 export const REJECTED = 2;
 
+/** A parked select as this module sees it (select-op.ts implements it; no import back). */
+export interface PromiseWaiter {
+  readonly done: boolean;
+  /** The promise case at `index` settled. Precondition: the select still waits on it. */
+  settlePromise(index: number, s: PromiseState): void;
+}
+
 export interface PromiseState {
   status: typeof PENDING | typeof FULFILLED | typeof REJECTED;
   value: unknown;
-  waiters: Map<SelectOp, number> | null;
+  waiters: Map<PromiseWaiter, number> | null;
 }
 
 const states = new WeakMap<object, PromiseState>();

@@ -10,10 +10,8 @@
 import { ChannelClosedError } from '../errors.js';
 import type { RecvCallback, SignalOptions } from '../types.js';
 import { Parked, park, setCurrent, unpark } from './park.js';
-import { type Taken, fill } from './taken.js';
-import type { SelectOp } from './select-op.js';
+import { type Taken, type TakenFrom, fill } from './taken.js';
 import { defer, resume } from './yield.js';
-import type { Channel } from './channel.js';
 
 export const RECV = 0;
 export const SEND = 1;
@@ -39,6 +37,20 @@ export function invokeRecv(
     defer(rethrow, e);
     return undefined;
   }
+}
+
+/** What a waiter needs of its channel (channel.ts implements it; no import back, no cycle). */
+export interface WaiterChannel extends TakenFrom {
+  readonly capacity: number;
+  /** Re-arms a persistent callback receiver (see Channel.rearm). */
+  rearm(w: Waiter, cb: RecvCallback<unknown>): void;
+  describe(): string;
+}
+
+/** What a waiter needs of the select it is a case of (select-op.ts implements it). */
+export interface WaiterSelect {
+  /** A partner completed the waiter `w` of this select. */
+  commit(w: Waiter, value: unknown, ok: boolean, error: unknown): void;
 }
 
 export class WaitQ {
@@ -91,7 +103,7 @@ export class Waiter extends Parked {
   q: WaitQ | null = null;
   /** Send: the value offered. Receive: unused until completion. */
   value: unknown = undefined;
-  sel: SelectOp | null = null;
+  sel: WaiterSelect | null = null;
   index = 0;
   resolve: ((v: unknown) => void) | null = null;
   reject: ((e: unknown) => void) | null = null;
@@ -102,7 +114,7 @@ export class Waiter extends Parked {
   repeat = false;
 
   constructor(
-    readonly ch: Channel<unknown>,
+    readonly ch: WaiterChannel,
     readonly kind: typeof RECV | typeof SEND,
   ) {
     super();
