@@ -14,9 +14,9 @@
 import { AsyncResource } from 'node:async_hooks';
 import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
 import { GoroutineExit } from '../errors.js';
-import { type Owner, type Parked, kIsOwner, kOwner, killOp, setCurrent } from './park.js';
+import { type Owner, type Parked, kIsOwner, killOp, setCurrent } from './park.js';
 import { watchKill, unwatchKill } from './kill-watch.js';
-import { AbortLink, listen, unlisten } from './signal-hub.js';
+import { AbortLink, hubOf, listen, unlisten } from './signal-hub.js';
 import { TakenSet, thenUntracked } from './taken.js';
 import { checkFunction, checkName, checkObject, checkSignal, describeValue } from './validate.js';
 
@@ -81,7 +81,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   get signal(): AbortSignal {
     if (this.controller === null) {
       this.controller = new AbortController();
-      (this.controller.signal as unknown as Record<symbol, unknown>)[kOwner] = this;
+      hubOf(this.controller.signal).owner = this;
       if (this.abortedExit !== null) this.controller.abort(this.abortedExit);
     }
     return this.controller.signal;

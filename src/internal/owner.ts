@@ -1,9 +1,7 @@
 /**
- * The brands that tie operations to goroutines without a listener (a leaf: imports nothing).
+ * The brand that lets a goroutine's context serve as operation options (a leaf: imports nothing).
+ * A goroutine's `ctx.signal` is marked in its signal hub instead (signal-hub.ts `owner`).
  */
-
-/** Property set on a goroutine's `ctx.signal`, so ops given that signal bind to it without a listener. */
-export const kOwner: unique symbol = Symbol('gorx.owner');
 
 /**
  * Brand on the goroutine runtime's prototype. A goroutine's `GoContext` has a `signal`, so it is

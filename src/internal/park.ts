@@ -4,18 +4,18 @@
  *
  * Invariants:
  * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
- * - an op given a foreign AbortSignal is linked in that signal's hub exactly while it is parked;
+ * - an op given a foreign AbortSignal has a `link` in that signal's hub exactly while it is parked;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
 import type { SignalOptions } from '../types.js';
 import { DeadlockError, GoroutineExit } from '../errors.js';
-import { kIsOwner, kOwner } from './owner.js';
-import { AbortLink, listen, unlisten } from './signal-hub.js';
+import { kIsOwner } from './owner.js';
+import { AbortLink, hubOf, unlisten } from './signal-hub.js';
 import type { TakenSet } from './taken.js';
 import { checkOptions } from './validate.js';
 
-export { kIsOwner, kOwner };
+export { kIsOwner };
 
 /** What a goroutine exposes to the channel layer. Implemented by `go()`'s runtime. */
 export interface Owner {
@@ -71,7 +71,7 @@ export function rejectStopped<T>(stop: unknown): Promise<T> {
 }
 
 /** A blocking operation: a plain send/recv waiter or a select. */
-export abstract class Parked extends AbortLink {
+export abstract class Parked {
   gprev: Parked | null = null;
   gnext: Parked | null = null;
   owner: Owner | null = null;
@@ -82,15 +82,41 @@ export abstract class Parked extends AbortLink {
    * blocked code. It never counts as a deadlock (see onBeforeExit).
    */
   listener = false;
+  /** Linked in the hub of a foreign AbortSignal while parked (see signal-hub.ts), else null. */
+  link: OpLink | null = null;
   /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
   abstract withdraw(): boolean;
   /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */
   abstract fail(error: unknown): void;
   /** One line for diagnostics: what the op waits on. */
   abstract describe(): string;
+}
+
+/**
+ * A parked op's link in a signal's hub: only ops given a foreign signal use one. Links are
+ * recycled (a small free list), so a loop of operations on one signal allocates none.
+ */
+class OpLink extends AbortLink {
+  op: Parked | null = null;
   onSignalAbort(reason: unknown): void {
-    if (this.withdraw()) this.fail(reason);
+    const op = this.op!;
+    if (op.withdraw()) op.fail(reason);
   }
+}
+
+const freeLinks: OpLink[] = [];
+const MAX_FREE_LINKS = 64;
+
+function takeLink(op: Parked): OpLink {
+  const l = freeLinks.pop() ?? new OpLink();
+  l.op = op;
+  return l;
+}
+
+/** Precondition: `l` is unlinked. */
+function dropLink(l: OpLink): void {
+  l.op = null;
+  if (freeLinks.length < MAX_FREE_LINKS) freeLinks.push(l);
 }
 
 /**
@@ -131,8 +157,9 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
     } else {
       const signal = opts.signal;
       if (signal !== undefined) {
-        owner = (signal as unknown as { [kOwner]?: Owner })[kOwner] ?? null;
-        if (owner === null) listen(signal, op);
+        const hub = hubOf(signal);
+        owner = hub.owner as Owner | null;
+        if (owner === null) hub.add((op.link = takeLink(op)));
       }
     }
   }
@@ -149,7 +176,11 @@ export function unpark(op: Parked): void {
   else head = op.gnext;
   if (op.gnext !== null) op.gnext.gprev = op.gprev;
   op.gprev = op.gnext = null;
-  if (op.hub !== null) unlisten(op);
+  if (op.link !== null) {
+    unlisten(op.link);
+    dropLink(op.link);
+    op.link = null;
+  }
   // `owner` stays set: completion code still needs it (to record a value taken for a generator).
   if (op.owner !== null) op.owner.unbind(op);
 }

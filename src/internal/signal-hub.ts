@@ -5,11 +5,12 @@
  * an operation given a signal does not register its own listener: it links itself into the
  * signal's hub (an intrusive list, O(1) in and out), and the hub's single listener, added the first
  * time anything parks on the signal and kept for the signal's lifetime, aborts whatever is linked
- * when the signal fires.
+ * when the signal fires. The hub also marks a goroutine's own `ctx.signal` (`owner`), so an
+ * operation finds out with one property lookup whether to bind to a goroutine or link itself.
  *
  * Invariants:
  * - a link is in at most one hub's list, and `hub` names it (null when not linked);
- * - a hub's listener is registered exactly once, when the hub is made;
+ * - a hub's listener is registered exactly once, when the first link is added;
  * - `fire` unlinks each link before calling it, so a link may unlink or relink freely.
  */
 
@@ -24,12 +25,29 @@ export abstract class AbortLink {
   abstract onSignalAbort(reason: unknown): void;
 }
 
-class Hub {
+/** The gorx state of one AbortSignal, kept on the signal itself (one property lookup). */
+export class Hub {
   head: AbortLink | null = null;
   tail: AbortLink | null = null;
+  /** The goroutine whose `ctx.signal` this is (its ops bind to it directly), or null. */
+  owner: unknown = null;
+  private listening = false;
 
-  constructor(signal: AbortSignal) {
-    signal.addEventListener('abort', () => this.fire(signal.reason), { once: true });
+  constructor(private readonly signal: AbortSignal) {}
+
+  /** Appends `link`, adding the one listener on first use. Precondition: `link.hub === null`. */
+  add(link: AbortLink): void {
+    if (!this.listening) {
+      this.listening = true;
+      const signal = this.signal;
+      signal.addEventListener('abort', () => this.fire(signal.reason), { once: true });
+    }
+    link.hub = this;
+    link.hprev = this.tail;
+    link.hnext = null;
+    if (this.tail !== null) this.tail.hnext = link;
+    else this.head = link;
+    this.tail = link;
   }
 
   /** Aborts every link in FIFO order, including ones linked while it runs. */
@@ -42,19 +60,20 @@ class Hub {
   }
 }
 
-/** Links `link` to `signal`'s hub. Precondition: `link.hub === null`; `signal` is not aborted. */
-export function listen(signal: AbortSignal, link: AbortLink): void {
-  let hub = (signal as unknown as { [kHub]?: Hub })[kHub];
+/** The hub of `signal`, made on first use. */
+export function hubOf(signal: AbortSignal): Hub {
+  const s = signal as unknown as { [kHub]?: Hub };
+  let hub = s[kHub];
   if (hub === undefined) {
     hub = new Hub(signal);
-    (signal as unknown as { [kHub]?: Hub })[kHub] = hub;
+    s[kHub] = hub;
   }
-  link.hub = hub;
-  link.hprev = hub.tail;
-  link.hnext = null;
-  if (hub.tail !== null) hub.tail.hnext = link;
-  else hub.head = link;
-  hub.tail = link;
+  return hub;
+}
+
+/** Links `link` to `signal`'s hub. Precondition: `link.hub === null`; `signal` is not aborted. */
+export function listen(signal: AbortSignal, link: AbortLink): void {
+  hubOf(signal).add(link);
 }
 
 /** Unlinks `link` from its hub, if any. O(1). */
