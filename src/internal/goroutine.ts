@@ -16,7 +16,7 @@ import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from
 import { GoroutineExit } from '../errors.js';
 import { type Owner, type Parked, kIsOwner, killOp, setCurrent } from './park.js';
 import { watchKill, unwatchKill } from './kill-watch.js';
-import { AbortLink, hubOf, listen, unlisten } from './signal-hub.js';
+import { AbortCallback, hubOf, listen, unlisten } from './signal-hub.js';
 import { TakenSet, thenUntracked } from './taken.js';
 import { checkFunction, checkName, checkObject, checkSignal, describeValue } from './validate.js';
 
@@ -35,7 +35,7 @@ export function live(): ReadonlySet<G<unknown>> {
 }
 
 /** The runtime record of a goroutine; also its `GoContext` and its handle. */
-export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
+export class G<R> implements Goroutine<R>, GoContext, Owner {
   readonly id = nextId++;
   readonly name: string;
   readonly startedAt = Date.now();
@@ -55,6 +55,8 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   /** A killed generator has been sent `return()`: its finally blocks are running. */
   private returning = false;
   private gen: Generator<unknown, R, unknown> | null = null;
+  /** Linked to `options.signal` while it runs, if one was given. */
+  private parentLink: AbortCallback | null = null;
   /** A generator goroutine's async context, where a kill runs its finally blocks. */
   private scope: AsyncResource | null = null;
   private stepId = 0;
@@ -69,7 +71,6 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   private moreOps: Set<Parked> | null = null;
 
   constructor(name: string | undefined, parent: G<unknown> | null) {
-    super();
     this.name = name ?? `goroutine-${this.id}`;
     this.parent = parent;
     this.done = new Promise<R>((resolve, reject) => {
@@ -108,11 +109,6 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
     return true;
   }
 
-  /** Its `options.signal` aborted: a parent context's cancellation kills it. */
-  onSignalAbort(reason: unknown): void {
-    void this.kill(reason);
-  }
-
   go<C>(fn: GoFunction<C>, options?: GoOptions): Goroutine<C> {
     return spawn(fn, options, this as G<unknown>);
   }
@@ -131,7 +127,9 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
         this.finish(false, this.exit);
         return;
       }
-      listen(signal, this);
+      // A parent context's cancellation kills it (one shared listener per signal: signal-hub.ts).
+      this.parentLink = new AbortCallback((reason) => void this.kill(reason));
+      listen(signal, this.parentLink);
     }
     let body: Promise<R> | Generator<unknown, R, unknown>;
     // Started from a generator's step, an async body must not bind its ops to that generator
@@ -154,6 +152,14 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
       // without AsyncLocalStorage, 110 ns with, on Node 20: see bench/context).
       this.scope = new AsyncResource('gorx.goroutine', { requireManualDestroy: true });
       this.step(NEXT, undefined);
+    } else if (
+      body instanceof Promise ||
+      (body !== null && typeof (body as unknown as Promise<R>)?.then === 'function')
+    ) {
+      (body as Promise<R>).then(
+        (v) => this.bodyEnded(true, v),
+        (e: unknown) => this.bodyEnded(false, e),
+      );
     } else if (isAsyncGenerator(body)) {
       this.bodyEnded(
         false,
@@ -161,11 +167,6 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
           `go: fn returned ${describeValue(body)} with Symbol.asyncIterator (an async generator?), ` +
             'which go() cannot run: use an async function, or a generator function that yields promises',
         ),
-      );
-    } else if (body !== null && typeof (body as Promise<R>)?.then === 'function') {
-      (body as Promise<R>).then(
-        (v) => this.bodyEnded(true, v),
-        (e: unknown) => this.bodyEnded(false, e),
       );
     } else {
       this.bodyEnded(true, body as R);
@@ -319,9 +320,11 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   private finish(ok: boolean, value: unknown): void {
     if (this.final !== null) return;
     liveSet.delete(this as G<unknown>);
-    if (this.exit !== null) unwatchKill(this);
     this.parent?.children?.delete(this as G<unknown>);
-    if (this.hub !== null) unlisten(this);
+    if (this.parentLink !== null) {
+      unlisten(this.parentLink);
+      this.parentLink = null;
+    }
     this.gen = null;
     this.taken = null;
     this.scope = null;
@@ -337,6 +340,7 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
       this.done.catch(noop);
       this.rejectDone(this.exit ?? value);
     }
+    if (this.exit !== null) unwatchKill();
     const waiters = this.exitWaiters;
     this.exitWaiters = null;
     if (waiters !== null) for (const w of waiters) w();

@@ -90,7 +90,7 @@ export function thenUntracked<T>(
 
 /** The records of one generator goroutine (its `taken`). */
 export class TakenSet {
-  private recs: Taken[] = [];
+  private recs: Taken[] | null = null;
 
   /** Tracks the receive that returned `p`; `ch`/`value` when it took a value at once. */
   track(p: Promise<unknown>, ch: TakenFrom | null, value: unknown): Taken {
@@ -99,7 +99,7 @@ export class TakenSet {
     const t = p as Promise<unknown> & { [kTaken]?: Taken };
     t[kTaken] = rec;
     t.then = trackedThen as typeof t.then;
-    this.recs.push(rec);
+    (this.recs ??= []).push(rec);
     return rec;
   }
 
@@ -112,7 +112,7 @@ export class TakenSet {
   /** The generator resumes: its code has had every value filled so far; drop those records. */
   resumed(): void {
     const recs = this.recs;
-    if (recs.length === 0) return;
+    if (recs === null || recs.length === 0) return;
     let k = 0;
     for (let i = 0; i < recs.length; i++) {
       const r = recs[i]!;
@@ -124,7 +124,8 @@ export class TakenSet {
   /** The generator was killed: hands back every value on its way to it, oldest first. */
   putBack(): void {
     const recs = this.recs;
-    this.recs = [];
+    this.recs = null;
+    if (recs === null) return;
     const back = recs.filter((r) => r.ch !== null && r.viaYield && !r.seenElsewhere);
     back.sort((a, b) => a.seq - b.seq);
     for (const r of back) {
@@ -135,6 +136,6 @@ export class TakenSet {
   }
 
   clear(): void {
-    this.recs = [];
+    this.recs = null;
   }
 }
