@@ -25,6 +25,7 @@ import {
   HeartbeatTimeoutError,
   SupersededError,
   go,
+  goContext,
   type GoContext,
   type GoFunction,
   type GoOptions,
@@ -527,6 +528,10 @@ class RunContext<D> extends WorkerContext<D> {
     super();
   }
 
+  /** Operations given this context bind to the run's goroutine, as with its GoContext. */
+  get [goContext](): GoContext {
+    return this.gctx;
+  }
   get signal(): AbortSignal {
     return this.gctx.signal;
   }
