@@ -20,6 +20,7 @@ import { goroutineCases } from './goroutine-cases.js';
 import { goReference } from './go-reference.js';
 import { type Case, Results, roundRobin } from './harness.js';
 import { peerChannelCases } from './peer-channels.js';
+import { floorCases } from './floor.js';
 import { renderReport } from './report.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -65,9 +66,10 @@ async function main(): Promise<void> {
   // Two groups, each interleaved round-robin on its own: the goroutine lifecycle benchmarks leave
   // tens of thousands of dead goroutines/fibers per sample whose collection, billed to whatever runs
   // next, made channel samples several times slower when both groups shared the rotation.
-  const groups: Case[][] = [[...gorxChannelCases(), ...peerChannelCases()], goroutineCases()].map(
-    (g) => g.filter((c) => wanted(c.bench)),
-  );
+  const groups: Case[][] = [
+    [...floorCases(), ...gorxChannelCases(), ...peerChannelCases()],
+    goroutineCases(),
+  ].map((g) => g.filter((c) => wanted(c.bench)));
   for (const cases of groups) {
     if (cases.length === 0) continue;
     const benches = new Set(cases.map((c) => c.bench));
@@ -104,9 +106,7 @@ async function main(): Promise<void> {
       if (size <= 100_000) impls.push('Effection spawn', 'Effect fork');
       for (const impl of impls) {
         const o = child('blocked', impl, size);
-        if (o !== null) {
-          results.add({ bench, impl, value: 0, heapPerG: o.heapPerG, bytesPerG: o.bytesPerG });
-        }
+        results.add({ bench, impl, value: 0, heapPerG: o.heapPerG, bytesPerG: o.bytesPerG });
       }
       const g = go?.single('blocked', size) ?? null;
       if (g !== null) {
@@ -136,8 +136,11 @@ async function main(): Promise<void> {
   log('written to bench/results.md');
 }
 
-/** Runs one whole-process benchmark in a fresh Node with `--expose-gc`. */
-function child(kind: string, impl: string, size: number): Record<string, number> | null {
+/**
+ * Runs one whole-process benchmark in a fresh Node with `--expose-gc`. A failed child (a wrong
+ * result, a crash, a timeout) fails the whole run: no figure is published without its cell.
+ */
+function child(kind: string, impl: string, size: number): Record<string, number> {
   const r = spawnSync(
     process.execPath,
     ['--expose-gc', '--max-old-space-size=8192', self, '--child', kind, impl, String(size)],
@@ -145,8 +148,9 @@ function child(kind: string, impl: string, size: number): Record<string, number>
   );
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || line === undefined) {
-    log(`${kind} ${impl} n=${size} failed (status ${r.status}): ${r.stderr?.slice(0, 500)}`);
-    return null;
+    throw new Error(
+      `${kind} ${impl} n=${size} failed (status ${r.status}, signal ${r.signal}): ${r.stderr?.slice(0, 2000)}`,
+    );
   }
   return JSON.parse(line) as Record<string, number>;
 }
