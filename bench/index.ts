@@ -6,6 +6,8 @@
  *   --only <a,b>       (BENCH_ONLY=a,b)     only these benchmarks (chan_sync, select, spawn,
  *                                           daisy_chain, blocked, ...); prefix match
  *   --rounds <k>       (BENCH_ROUNDS=k)     measured rounds
+ *   --goroutine-rounds <k> (BENCH_GOROUTINE_ROUNDS=k)  measured rounds of spawn/kill (default:
+ *                                           --rounds; Effection's rounds take seconds each)
  *   --no-go            (BENCH_NO_GO=1)      skip the Go reference
  * Writes the markdown report to stdout and to bench/results.md.
  */
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
   const n = 10_000;
   const warmup = quick ? 1 : 5;
   const rounds = Number(option('rounds', 'BENCH_ROUNDS') ?? (quick ? 3 : 31));
+  const goroutineRounds = Number(option('goroutine-rounds', 'BENCH_GOROUTINE_ROUNDS') ?? rounds);
   const daisyN = quick ? 10_000 : 100_000;
   const daisyRounds = quick ? 1 : 5;
   const blockedSizes = quick ? [10_000] : [100_000, 1_000_000];
@@ -70,12 +73,12 @@ async function main(): Promise<void> {
     [...floorCases(), ...gorxChannelCases(), ...peerChannelCases()],
     goroutineCases(),
   ].map((g) => g.filter((c) => wanted(c.bench)));
-  for (const cases of groups) {
+  for (const [g, cases] of groups.entries()) {
     if (cases.length === 0) continue;
     const benches = new Set(cases.map((c) => c.bench));
     log(`in-process benchmarks: ${[...benches].join(', ')}; n=${n}`);
     const goRound = go === null ? null : () => go.round(n).filter((s) => benches.has(s.bench));
-    await roundRobin(cases, n, warmup, rounds, results, goRound, log);
+    await roundRobin(cases, n, warmup, g === 0 ? rounds : goroutineRounds, results, goRound, log);
   }
 
   if (wanted('daisy_chain')) {
@@ -126,6 +129,7 @@ async function main(): Promise<void> {
     cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
     n,
     rounds,
+    goroutineRounds,
     warmup,
     daisyN,
     daisyRounds,

@@ -8,6 +8,8 @@ export interface Facts {
   cpuModel: string;
   n: number;
   rounds: number;
+  /** Measured rounds of the goroutine lifecycle group (spawn, kill). */
+  goroutineRounds: number;
   warmup: number;
   daisyN: number;
   daisyRounds: number;
@@ -312,7 +314,8 @@ export function renderReport(results: Results, facts: Facts): string {
     `${facts.date}. Node ${facts.node}, ${facts.go ?? 'no Go'}, ${facts.cpus} cores (${facts.cpuModel}), ` +
       `load average ${facts.load}.`,
     `Channel and goroutine benchmarks: n = ${facts.n.toLocaleString('en-US')} operations per sample, ` +
-      `${facts.warmup} warm-up + ${facts.rounds} measured rounds, implementations interleaved round-robin. ` +
+      `${facts.warmup} warm-up + ${facts.rounds} measured rounds (spawn and kill: ${facts.goroutineRounds}), ` +
+      `implementations interleaved round-robin. ` +
       `Daisy chain: ${facts.daisyN.toLocaleString('en-US')} goroutines, ${facts.daisyRounds} child process(es) per implementation.`,
     '',
     '## Summary (median, and ratio to Go)',
