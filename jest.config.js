@@ -29,6 +29,7 @@ export default {
     '^gorx/async-iterable$': '<rootDir>/adapters/async-iterable/index.ts',
     '^gorx/rxjs$': '<rootDir>/adapters/rxjs/index.ts',
     '^gorx/nest$': '<rootDir>/nest-module/index.ts',
+    '^gorx/threads$': '<rootDir>/threads/index.ts',
     '^gorx/cluster$': '<rootDir>/cluster/index.ts',
     // nodenext-style `./x.js` specifiers point at `./x.ts` sources.
     '^(\\.{1,2}/.*)\\.js$': '$1',

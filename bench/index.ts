@@ -119,22 +119,41 @@ async function main(): Promise<void> {
     }
   }
 
-  const report = renderReport(results, {
-    load: `${loadStart} at start, ${loadavg()
-      .map((x) => x.toFixed(1))
-      .join(' ')} at end`,
-    node: process.version,
-    go: go?.version ?? null,
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
-    n,
-    rounds,
-    goroutineRounds,
-    warmup,
-    daisyN,
-    daisyRounds,
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-  });
+  // gorx/threads: its own section (threads and piscina in one process, see bench/threads).
+  let threadsSection = '';
+  if (wanted('threads')) {
+    log('threads benchmarks');
+    const r = spawnSync(process.execPath, [join(dirname(self), 'threads', 'index.js')], {
+      encoding: 'utf8',
+      env: { ...process.env, BENCH_QUICK: quick ? '1' : '' },
+      timeout: 10 * 60_000,
+    });
+    // A failed child fails the run (no report without its section).
+    if (r.status !== 0) {
+      throw new Error(
+        `threads benchmarks failed (status ${r.status}): ${r.stderr?.slice(0, 2000)}`,
+      );
+    }
+    threadsSection = `\n${r.stdout}\n`;
+  }
+
+  const report =
+    renderReport(results, {
+      load: `${loadStart} at start, ${loadavg()
+        .map((x) => x.toFixed(1))
+        .join(' ')} at end`,
+      node: process.version,
+      go: go?.version ?? null,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
+      n,
+      rounds,
+      goroutineRounds,
+      warmup,
+      daisyN,
+      daisyRounds,
+      date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    }) + threadsSection;
   process.stdout.write(report);
   writeFileSync(join(root, 'bench', 'results.md'), report);
   log('written to bench/results.md');

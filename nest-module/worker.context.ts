@@ -1,5 +1,7 @@
 /** @module */
 import type { GoContext, GoFunction, GoOptions, Goroutine } from 'gorx';
+import type { ThreadGoroutine, ThreadOptions } from 'gorx/threads';
+import { startWorkerThread } from './internal/worker-thread.js';
 
 /**
  * What a supervised worker receives: its goroutine context (`signal`, `go` for children that die
@@ -47,6 +49,33 @@ export abstract class WorkerContext<D = unknown> implements GoContext {
   abstract heartbeat(details?: D): void;
   /** Starts a child goroutine, killed (and awaited) before this run ends. */
   abstract go<R>(fn: GoFunction<R>, options?: GoOptions): Goroutine<R>;
+
+  /**
+   * Runs CPU work of this run on a worker thread (`goThread` of `gorx/threads`), bound to the
+   * run: the thread's `ctx.heartbeat()` calls are this worker's heartbeats, and when the run is
+   * killed (heartbeat timeout, supersede, stop, shutdown) the thread goroutine is killed too,
+   * terminated if it does not stop within `killGraceMs`; the run ends only after it has ended.
+   *
+   * @example
+   * ```ts
+   * import type { WorkerContext } from 'gorx/nest';
+   *
+   * async function render(ctx: WorkerContext): Promise<void> {
+   *   const job = ctx.thread<string>(new URL('./render.js', import.meta.url), 'render', [42], {
+   *     killGraceMs: 500,
+   *   });
+   *   console.log(await job.done);
+   * }
+   * ```
+   */
+  thread<R = unknown>(
+    module: string | URL,
+    exportName: string,
+    args: readonly unknown[] = [],
+    options: Omit<ThreadOptions, 'parent'> = {},
+  ): ThreadGoroutine<R> {
+    return startWorkerThread<R>(this as WorkerContext, module, exportName, args, options);
+  }
 }
 
 /**

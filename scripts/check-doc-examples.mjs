@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.doc-examples');
-const sourceDirs = ['src', 'adapters', 'nest-module', 'cluster'];
+const sourceDirs = ['src', 'adapters', 'nest-module', 'threads', 'cluster'];
 
 function listSources(dir) {
   const abs = join(root, dir);

@@ -21,7 +21,7 @@ import {
   type WorkerStatus,
 } from 'gorx/nest';
 import { ScenesService } from './scenes.service.js';
-import { FlakyWorker, JobWorker, type Job } from './workers.js';
+import { CpuWorker, FlakyWorker, JobWorker, type Job } from './workers.js';
 
 @Controller()
 export class AppController {
@@ -34,6 +34,7 @@ export class AppController {
     private readonly scenes: ScenesService,
     private readonly flaky: FlakyWorker,
     private readonly jobWorker: JobWorker,
+    private readonly cpu: CpuWorker,
     @InjectChannel('jobs') private readonly jobs: Chan<Job>,
   ) {}
 
@@ -85,5 +86,26 @@ export class AppController {
   @Get('jobs')
   jobsStatus(): { done: number[]; queued: number } {
     return { done: this.jobWorker.done, queued: this.jobs.length };
+  }
+
+  /** Starts the CPU worker: its jobs run on a worker thread (ctx.thread). */
+  @Post('cpu/start')
+  @HttpCode(202)
+  async startCpu(): Promise<{ started: true }> {
+    await this.registry.start('cpu');
+    return { started: true };
+  }
+
+  /** Makes the next CPU job hang in a synchronous loop on its thread. */
+  @Post('cpu/hang')
+  @HttpCode(202)
+  hangCpu(): { hanging: true } {
+    this.cpu.hangNext = true;
+    return { hanging: true };
+  }
+
+  @Get('cpu')
+  cpuStatus(): { results: number; lastKillMode: string | null } {
+    return { results: this.cpu.results.length, lastKillMode: this.cpu.lastKillMode };
   }
 }

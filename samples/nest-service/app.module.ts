@@ -5,7 +5,7 @@ import { GorxModule } from 'gorx/nest';
 import { AppController } from './app.controller.js';
 import { SAMPLE_CONFIG, defaultSampleConfig, workerSettings } from './sample.config.js';
 import { ScenesService } from './scenes.service.js';
-import { FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js';
+import { CpuWorker, FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js';
 
 @Module({
   imports: [
@@ -34,6 +34,7 @@ import { FlakyWorker, JobWorker, ReportWorker, TickerWorker } from './workers.js
     FlakyWorker,
     JobWorker,
     ReportWorker,
+    CpuWorker,
     ScenesService,
   ],
 })

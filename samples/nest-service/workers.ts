@@ -99,3 +99,47 @@ export class ReportWorker {
     this.logger.log(`report ${this.reports}: ${this.jobs.done.length} job(s) done`);
   }
 }
+
+const CPU_JOBS = new URL('./cpu-jobs.js', import.meta.url);
+
+/**
+ * CPU work on a worker thread (`ctx.thread`): the thread's heartbeats are this worker's. Asked to
+ * hang, the thread spins in a synchronous loop: the heartbeat timeout kills the run, the thread
+ * is terminated after its grace (killMode 'terminated'), and the worker restarts, while /health
+ * keeps answering. Started on demand (POST /cpu/start).
+ */
+@Injectable()
+export class CpuWorker {
+  hangNext = false;
+  readonly results: number[] = [];
+  lastKillMode: string | null = null;
+  private readonly logger = new Logger('CpuWorker');
+
+  @BackgroundWorker({
+    name: 'cpu',
+    autoStart: false,
+    heartbeatTimeoutMs: 1_000,
+    restart: 'permanent',
+    backoff: { initialMs: 500, maxMs: 5_000, jitter: 0 },
+  })
+  async run(ctx: WorkerContext): Promise<void> {
+    for (;;) {
+      const hang = this.hangNext;
+      this.hangNext = false;
+      const job = ctx.thread<number>(CPU_JOBS, hang ? 'hang' : 'crunch', [3_000_000], {
+        killGraceMs: 200,
+      });
+      try {
+        this.results.push(await job.done);
+        this.logger.log(`cpu job done: ${this.results[this.results.length - 1]}`);
+      } finally {
+        if (job.killMode !== null) {
+          this.lastKillMode = job.killMode;
+          this.logger.warn(`cpu job killed (killMode: ${job.killMode})`);
+        }
+      }
+      ctx.heartbeat();
+      await sleep(250, ctx); // well within the heartbeat timeout
+    }
+  }
+}

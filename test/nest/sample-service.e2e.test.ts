@@ -50,7 +50,7 @@ async function http(
 }
 
 describe('sample service over HTTP', () => {
-  it('GET /workers lists the supervised workers: three running, the report scheduled; options from the configuration', async () => {
+  it('GET /workers lists the supervised workers: three running, the report scheduled, the CPU worker idle until started; options from the configuration', async () => {
     const { status, json } = await http('GET', '/workers');
     expect(status).toBe(200);
     expect(json.map((w: { name: string; state: string }) => `${w.name}:${w.state}`)).toEqual([
@@ -58,6 +58,7 @@ describe('sample service over HTTP', () => {
       'flaky:running',
       'jobs:running',
       'report:scheduled',
+      'cpu:idle',
     ]);
     // From ConfigService (sample.config.ts defaults), overriding the decorators' values.
     expect(json[1]).toMatchObject({ name: 'flaky', heartbeatTimeoutMs: 1_000 });

@@ -36,6 +36,7 @@ it('a scene update cut off by shutdown answers 503, not 500, and every worker st
     'flaky:stopped',
     'jobs:stopped',
     'report:stopped',
+    'cpu:idle', // started on demand (POST /cpu/start): never started here
   ]);
   expect(logger.lines.filter((l) => l.level === 'error')).toEqual([]);
   await flush();

@@ -1,0 +1,319 @@
+/**
+ * The main-thread half of a run's channel bridge: performs the thread's channel operations on the
+ * original channels, with their semantics, and keeps every value taken for the thread until the
+ * thread acknowledges it.
+ *
+ * Invariants:
+ * - `inTransit` holds every value taken from a channel for the thread and not yet acknowledged;
+ *   a CANCEL of its seq, the end of the run or a terminate puts it back at the head of its
+ *   channel (latest first, so the earliest ends at the head): nothing taken for the thread is
+ *   lost; a value the thread's code saw but had not acknowledged when it was terminated is put
+ *   back too (at-least-once across a terminate);
+ * - `parked` holds the withdraw function of every operation waiting on a channel for the thread;
+ * - for each channel, `granted[id] + pendingSends[id] + length <= capacity` when credit is
+ *   granted, so a producer in the thread never runs further ahead than the capacity, with the
+ *   values in transit counted (other producers on the channel may take reserved slots; the
+ *   thread's credited values then wait in the channel's send queue, still counted).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
+import { mapArgs } from './args.js';
+import { decodeError, encodeError, type Encoded } from './error-codec.js';
+import * as P from './protocol.js';
+import { unrecv } from './unrecv.js';
+
+interface Taken {
+  readonly ch: Chan<unknown>;
+  readonly value: unknown;
+}
+
+export class MainBridge {
+  private readonly chans: Chan<unknown>[] = [];
+  private readonly ids = new Map<Chan<unknown>, number>();
+  private readonly granted: number[] = [];
+  private readonly pendingSends: number[] = [];
+  private readonly inTransit = new Map<number, Taken>();
+  private readonly parked = new Map<number, () => boolean>();
+  private out: P.Op[] = [];
+  private outCount = 0;
+  private flushing = false;
+  private ended = false;
+  /** Latest details given to ctx.heartbeat(details) in the thread. */
+  onHeartbeatDetails: ((details: unknown) => void) | null = null;
+  onDone: ((outcome: number, value: unknown) => void) | null = null;
+
+  /**
+   * The ports and shared memory belong to the thread and serve its runs one after the other;
+   * every batch starts with the run's id, so a late message of an earlier run is ignored.
+   */
+  constructor(
+    readonly runId: number,
+    private readonly port: MessagePort,
+    private readonly syncPort: MessagePort,
+    private readonly shared: Int32Array,
+  ) {}
+
+  /** Replaces channels in `args` by descriptors (and registers them). */
+  encodeArgs(args: readonly unknown[]): unknown[] {
+    return mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
+  }
+
+  private describe(ch: Chan<unknown>): P.ChannelDescriptor {
+    let id = this.ids.get(ch);
+    if (id === undefined) {
+      id = this.chans.length;
+      this.chans.push(ch);
+      this.ids.set(ch, id);
+      this.granted.push(0);
+      this.pendingSends.push(0);
+    }
+    return { [P.CHANNEL_KEY]: id, capacity: ch.capacity, name: ch.name, credit: this.grant(id) };
+  }
+
+  /** Credit for the thread's sends on channel `id`: free slots not yet promised. */
+  private grant(id: number): number {
+    const ch = this.chans[id]!;
+    if (ch.closed) return 0;
+    const free = ch.capacity - ch.length - this.granted[id]! - this.pendingSends[id]!;
+    if (!(free > 0)) return 0;
+    this.granted[id] = this.granted[id]! + free;
+    return free;
+  }
+
+  kill(reason: unknown): void {
+    this.push([P.KILL, encodeError(reason)]);
+  }
+
+  private push(op: P.Op): void {
+    if (this.ended) return;
+    if (this.outCount++ === 0) this.out.push(this.runId as unknown as P.Op);
+    this.out.push(op);
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  private readonly flush = (): void => {
+    this.flushing = false;
+    if (this.outCount === 0 || this.ended) return;
+    const batch = this.out;
+    this.out = [];
+    this.outCount = 0;
+    this.port.postMessage(batch);
+  };
+
+  /** A batch from the thread: [runId, ...ops]. */
+  receive(batch: unknown[]): void {
+    if (batch[0] !== this.runId || this.ended) return;
+    for (let i = 1; i < batch.length; i++) {
+      const op = batch[i] as P.Op;
+      try {
+        this.apply(op);
+      } catch (e) {
+        // A bug in the bridge, never a user error (those are answered to the thread).
+        process.emitWarning(`gorx/threads: bridge error (this is a bug): ${String(e)}`);
+      }
+    }
+  }
+
+  private apply(op: P.Op): void {
+    switch (op[0]) {
+      case P.SEND_CREDIT:
+        return this.creditSend(op[1] as number, op[2]);
+      case P.SEND:
+        return this.send(op[1] as number, op[2] as number, op[3]);
+      case P.RECV:
+        return this.recv(op[1] as number, op[2] as number);
+      case P.SELECT:
+        return this.select(op[1] as number, op[2] as ([number, number, unknown] | null)[]);
+      case P.CANCEL:
+        return this.cancel(op[1] as number);
+      case P.ACK:
+        for (let i = 1; i < op.length; i++) this.inTransit.delete(op[i] as number);
+        return;
+      case P.HEARTBEAT_DETAILS:
+        this.onHeartbeatDetails?.(op[1]);
+        return;
+      case P.SYNC:
+        return this.sync(op[1] as number, op[2] as number, op[3] as number, op[4]);
+      case P.DONE:
+        this.onDone?.(op[1] as number, op[2]);
+        return;
+    }
+  }
+
+  private creditSend(id: number, value: unknown): void {
+    const ch = this.chans[id]!;
+    this.granted[id] = this.granted[id]! - 1;
+    try {
+      if (ch.trySend(value)) return;
+    } catch {
+      this.push([P.CLOSED, id]);
+      return;
+    }
+    this.pendingSends[id] = this.pendingSends[id]! + 1;
+    ch.send(value).then(
+      () => {
+        this.pendingSends[id] = this.pendingSends[id]! - 1;
+      },
+      () => {
+        this.pendingSends[id] = this.pendingSends[id]! - 1;
+        this.push([P.CLOSED, id]);
+      },
+    );
+  }
+
+  private send(seq: number, id: number, value: unknown): void {
+    const ch = this.chans[id]!;
+    this.answered = false;
+    const cancel = selectCallback(
+      [send(ch, value)],
+      () => {
+        this.answered = true;
+        this.parked.delete(seq);
+        this.push([P.SEND, seq, true, this.grant(id), undefined]);
+      },
+      (e) => {
+        this.answered = true;
+        this.parked.delete(seq);
+        this.push([P.SEND, seq, false, 0, encodeError(e)]);
+        this.push([P.CLOSED, id]);
+      },
+    );
+    if (!this.answered) this.parked.set(seq, cancel);
+  }
+
+  private recv(seq: number, id: number): void {
+    const ch = this.chans[id]!;
+    this.answered = false;
+    const cancel = ch.recvCallback((value, ok, error) => {
+      this.answered = true;
+      this.parked.delete(seq);
+      if (ok) {
+        this.inTransit.set(seq, { ch, value });
+        this.push([P.RECV, seq, true, value]);
+      } else {
+        this.push([P.RECV, seq, false, error === undefined ? undefined : encodeError(error)]);
+      }
+    });
+    if (!this.answered) this.parked.set(seq, cancel);
+  }
+
+  private select(seq: number, raw: ([number, number, unknown] | null)[]): void {
+    const cases = this.cases(raw);
+    this.answered = false;
+    const cancel = selectCallback(
+      cases,
+      (r) => {
+        this.answered = true;
+        this.parked.delete(seq);
+        const c = raw[r.index]!;
+        if (c[0] === 0 && r.ok) this.inTransit.set(seq, { ch: this.chans[c[1]]!, value: r.value });
+        this.push([P.SELECT, seq, r.index, r.value, r.ok]);
+      },
+      (e) => {
+        this.answered = true;
+        this.parked.delete(seq);
+        this.push([P.SELECT_ERROR, seq, encodeError(e)]);
+      },
+    );
+    if (!this.answered) this.parked.set(seq, cancel);
+  }
+
+  private cases(raw: ([number, number, unknown] | null)[]): SelectCase[] {
+    return raw.map((c) =>
+      c === null
+        ? recv(null)
+        : c[0] === 0
+          ? recv(this.chans[c[1]]!)
+          : send(this.chans[c[1]]!, c[2]),
+    );
+  }
+
+  /** Scratch flag: did the callback of the operation being set up run synchronously. */
+  private answered = false;
+
+  private cancel(seq: number): void {
+    const withdraw = this.parked.get(seq);
+    if (withdraw !== undefined) {
+      this.parked.delete(seq);
+      withdraw();
+      this.push([P.CANCEL, seq, true]);
+      return;
+    }
+    const taken = this.inTransit.get(seq);
+    if (taken !== undefined) {
+      this.inTransit.delete(seq);
+      unrecv(taken.ch, taken.value);
+      this.push([P.CANCEL, seq, true]);
+      return;
+    }
+    this.push([P.CANCEL, seq, false]);
+  }
+
+  private sync(kind: number, seq: number, id: number, value: unknown): void {
+    let reply: unknown[];
+    try {
+      reply = this.syncReply(kind, seq, id, value);
+    } catch (e) {
+      reply = [false, encodeError(e)];
+    }
+    this.syncPort.postMessage(reply);
+    Atomics.store(this.shared, P.SYNC_FLAG, 1);
+    Atomics.notify(this.shared, P.SYNC_FLAG);
+  }
+
+  /** [true, result...] or [false, error]. */
+  private syncReply(kind: number, seq: number, id: number, value: unknown): unknown[] {
+    const ch = this.chans[id]!; // undefined for SYNC_TRY_SELECT
+    switch (kind) {
+      case P.SYNC_TRY_SEND:
+        return [true, ch.trySend(value), this.grant(id)];
+      case P.SYNC_TRY_RECV: {
+        const r = ch.tryRecv();
+        if (r.ok) this.inTransit.set(seq, { ch, value: r.value });
+        return [true, r.ok, r.ok ? r.value : r.closed];
+      }
+      case P.SYNC_CLOSE:
+        ch.close(value === undefined ? undefined : (decodeError(value as Encoded) as Error));
+        return [true];
+      case P.SYNC_INFO:
+        return [true, ch.length, ch.closed];
+      case P.SYNC_TRY_SELECT: {
+        const raw = value as ([number, number, unknown] | null)[];
+        const r = trySelect(this.cases(raw));
+        if (r === undefined) return [true, null];
+        const c = raw[r.index]!;
+        if (c[0] === 0 && r.ok) this.inTransit.set(seq, { ch: this.chans[c[1]]!, value: r.value });
+        return [true, { index: r.index, value: r.value, ok: r.ok }];
+      }
+      default:
+        throw new Error(`unknown sync request ${kind}`);
+    }
+  }
+
+  /**
+   * Ends the run's bridge: withdraws every operation still waiting for the thread and puts back
+   * every value not acknowledged (latest first). Called after the thread's DONE (nothing is
+   * then unacknowledged that its code saw) and after a terminate or crash.
+   */
+  end(): void {
+    if (this.ended) return;
+    this.flush();
+    this.ended = true;
+    for (const withdraw of this.parked.values()) withdraw();
+    this.parked.clear();
+    const taken = [...this.inTransit.values()];
+    this.inTransit.clear();
+    for (let i = taken.length - 1; i >= 0; i--) {
+      const t = taken[i]!;
+      unrecv(t.ch, t.value);
+    }
+  }
+
+  /** Values taken for the thread and not acknowledged yet (for tests and diagnostics). */
+  get unacknowledged(): number {
+    return this.inTransit.size;
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The messages of one goroutine run between the main thread and its worker thread. Each side
+ * batches its operations per microtask into one `postMessage` of `Op[]` on the run's port, so a
+ * burst of sends, acks or results costs one message. Sequence numbers (`seq`) name a blocking
+ * operation of the thread; channel ids index the channels bridged for this run.
+ *
+ * Thread -> main:
+ * - [SEND_CREDIT, id, value]        a send within the thread's credit (already resolved there)
+ * - [SEND, seq, id, value]          a send waiting for the main side's verdict
+ * - [RECV, seq, id]                 a receive
+ * - [SELECT, seq, cases]            a select over bridged channels: cases[i] = [kind, id, value] | null
+ * - [CANCEL, seq]                   withdraw `seq` (a value already taken for it is put back)
+ * - [ACK, seq...]                   these received values reached the thread's code
+ * - [HEARTBEAT_DETAILS, details]    the latest details given to ctx.heartbeat(details)
+ * - [SYNC, kind, seq, id, value]    a synchronous request (try*, close, length): the reply comes
+ *                                   on the sync port, announced through the shared flag
+ * - [DONE, outcome, value]          the goroutine ended (outcome: OK, FAILED, LOAD_FAILED)
+ * Main -> thread:
+ * - [RECV, seq, ok, valueOrError]   a receive's result (ok false: closed; error: close error)
+ * - [SEND, seq, ok, credit, error]  a send's result and new credit for its channel
+ * - [SELECT, seq, index, value, ok] a select's result; [SELECT_ERROR, seq, error]
+ * - [CANCEL, seq, withdrawn]        answer to a CANCEL: withdrawn, or it had already completed
+ * - [CLOSED, id]                    the channel was found closed (drop the thread's credit)
+ * - [KILL, reason]                  cooperative kill
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+export const SEND_CREDIT = 0;
+export const SEND = 1;
+export const RECV = 2;
+export const SELECT = 3;
+export const CANCEL = 4;
+export const ACK = 5;
+export const HEARTBEAT_DETAILS = 6;
+export const SYNC = 7;
+export const DONE = 8;
+export const SELECT_ERROR = 9;
+export const CLOSED = 10;
+export const KILL = 11;
+
+/** Synchronous request kinds. */
+export const SYNC_TRY_SEND = 0;
+export const SYNC_TRY_RECV = 1;
+export const SYNC_CLOSE = 2;
+export const SYNC_INFO = 3;
+export const SYNC_TRY_SELECT = 4;
+
+/** Outcomes of DONE. */
+export const OK = 0;
+export const FAILED = 1;
+export const LOAD_FAILED = 2;
+
+/** Int32 slots of the run's SharedArrayBuffer. */
+export const HEARTBEATS = 0;
+export const SYNC_FLAG = 1;
+export const SHARED_BYTES = 8;
+
+export type Op = unknown[];
+
+/** Marks a channel in the arguments (symbols do not survive structured clone). */
+export const CHANNEL_KEY = '$gorxBridgedChannel';
+
+/** What the thread learns about a bridged channel. */
+export interface ChannelDescriptor {
+  readonly [CHANNEL_KEY]: number;
+  readonly capacity: number;
+  readonly name: string | undefined;
+  readonly credit: number;
+}
+
+/** The first message to a thread, on its parentPort: its ports and shared memory. */
+export interface InitMessage {
+  readonly type: 'init';
+  readonly port: MessagePort;
+  readonly syncPort: MessagePort;
+  readonly shared: SharedArrayBuffer;
+}
+
+/** Starts a run, on the thread's port (the only message there that is not a batch). */
+export interface RunMessage {
+  readonly type: 'run';
+  readonly runId: number;
+  readonly module: string;
+  readonly exportName: string;
+  readonly name: string;
+  readonly args: unknown[];
+}

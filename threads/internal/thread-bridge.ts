@@ -1,0 +1,333 @@
+/**
+ * The worker-thread half of a run's channel bridge: the bridged channels the thread module
+ * receives, and the table of their operations waiting for the main thread.
+ *
+ * Invariants:
+ * - every operation in `ops` has been posted (or is in the outbox) and is answered exactly once
+ *   by the main side: a result, or the answer to its CANCEL;
+ * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
+ *   handed over once its operation was cancelled (the main side then puts it back);
+ * - `credit[id]` is how many sends on channel `id` the main side has promised room for.
+ */
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { ChannelClosedError, type OpOptions } from 'gorx';
+import { decodeError, type Encoded } from './error-codec.js';
+import * as P from './protocol.js';
+
+/**
+ * Options of a send on a bridged channel (in a thread module): `transfer` moves ArrayBuffers and
+ * MessagePorts to the main thread instead of copying them.
+ *
+ * @example
+ * ```ts
+ * import type { Chan } from 'gorx';
+ * import type { BridgedSendOptions } from 'gorx/threads';
+ *
+ * export async function render(_ctx: unknown, out: Chan<ArrayBuffer>): Promise<void> {
+ *   const pixels = new ArrayBuffer(1 << 20);
+ *   const options: BridgedSendOptions = { transfer: [pixels] };
+ *   await out.send(pixels, options);
+ * }
+ * ```
+ */
+export interface BridgedSendOptions extends OpOptions {
+  transfer?: readonly Transferable[];
+}
+
+interface PendingOp {
+  readonly kind: number;
+  resolve(v: unknown): void;
+  reject(e: unknown): void;
+  /** Set once a CANCEL was posted: the answer to it settles the operation. */
+  cancelling: boolean;
+  /** What a cancelled select settles with when withdrawn (a promise case that won), else a rejection. */
+  onWithdrawn: (() => void) | null;
+  /** A result that arrived while cancelling (used if the main side says it was not withdrawn). */
+  late: (() => void) | null;
+  /** For selects: the kinds of the cases (0 recv, 1 send, -1 other). */
+  caseKinds: number[] | null;
+  cleanup: (() => void) | null;
+}
+
+export type Transferable = ArrayBuffer | MessagePort;
+
+export class ThreadBridge {
+  private readonly ops = new Map<number, PendingOp>();
+  private nextSeq = 1;
+  private out: P.Op[] = [];
+  private transfer: Transferable[] = [];
+  private flushing = false;
+  private acks: number[] | null = null;
+  ended = false;
+  onKill: ((reason: unknown) => void) | null = null;
+  readonly credit: number[] = [];
+  readonly closedSeen: boolean[] = [];
+
+  /** The thread's ports serve its runs in turn: batches carry the run id (see MainBridge). */
+  constructor(
+    readonly runId: number,
+    private readonly port: MessagePort,
+    private readonly syncPort: MessagePort,
+    readonly shared: Int32Array,
+  ) {}
+
+  /** Registers a channel of the arguments; returns its id (see BridgedChan). */
+  register(d: P.ChannelDescriptor): number {
+    const id = d[P.CHANNEL_KEY];
+    this.credit[id] = d.credit;
+    this.closedSeen[id] = false;
+    return id;
+  }
+
+  post(op: P.Op, transfer?: readonly Transferable[]): void {
+    this.out.push(op);
+    if (transfer !== undefined) for (const t of transfer) this.transfer.push(t);
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(this.flush);
+    }
+  }
+
+  readonly flush = (): void => {
+    this.flushing = false;
+    if (this.acks !== null) {
+      // Acks go first: the main side must know what the code saw before it reads a DONE.
+      this.out.unshift(this.acks);
+      this.acks = null;
+    }
+    if (this.out.length === 0) return;
+    const batch = this.out;
+    const transfer = this.transfer;
+    this.out = [];
+    this.transfer = [];
+    batch.unshift(this.runId as unknown as P.Op);
+    this.port.postMessage(batch, transfer);
+  };
+
+  /**
+   * Acknowledges a value handed to the code. Acks ride on the next batch the thread posts anyway
+   * (a reply, the next receive) and otherwise go at the end of the thread's event-loop turn: a
+   * message per received value would double the messages of a receive loop. The window this
+   * leaves: a value seen less than one turn before a terminate is put back too (at-least-once).
+   */
+  private ack(seq: number): void {
+    if (this.acks === null) {
+      this.acks = [P.ACK];
+      if (!this.ackScheduled) {
+        this.ackScheduled = true;
+        setImmediate(this.flushAcks);
+      }
+    }
+    this.acks.push(seq);
+  }
+
+  private ackScheduled = false;
+  private readonly flushAcks = (): void => {
+    this.ackScheduled = false;
+    if (!this.ended && this.acks !== null) this.flush();
+  };
+
+  /** Starts an operation that waits for the main side. */
+  op<R>(
+    kind: number,
+    build: (seq: number) => P.Op,
+    opts: BridgedSendOptions | undefined,
+    caseKinds: number[] | null = null,
+  ): { seq: number; promise: Promise<R>; resolve(v: unknown): void; reject(e: unknown): void } {
+    const seq = this.nextSeq++;
+    const signal = opts?.signal;
+    let rec!: PendingOp;
+    const promise = new Promise<R>((resolve, reject) => {
+      rec = {
+        kind,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+        cancelling: false,
+        onWithdrawn: null,
+        late: null,
+        caseKinds,
+        cleanup: null,
+      };
+    });
+    const out = { seq, promise, resolve: rec.resolve, reject: rec.reject };
+    if (this.ended) {
+      rec.reject(endedError());
+      return out;
+    }
+    if (signal !== undefined) {
+      if (signal.aborted) {
+        rec.reject(signal.reason);
+        return out;
+      }
+      const onAbort = (): void => this.cancel(seq, signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      rec.cleanup = () => signal.removeEventListener('abort', onAbort);
+    }
+    this.ops.set(seq, rec);
+    this.post(build(seq), opts?.transfer);
+    return out;
+  }
+
+  /**
+   * Withdraws `seq`. A receive rejects at once (a value already taken for it is put back by the
+   * main side); a send or select waits for the main side's answer, since what it offered may
+   * already have been taken.
+   */
+  cancel(seq: number, reason: unknown, onWithdrawn: (() => void) | null = null): void {
+    const rec = this.ops.get(seq);
+    if (rec === undefined || rec.cancelling) return;
+    rec.cancelling = true;
+    rec.onWithdrawn = onWithdrawn ?? (() => rec.reject(reason));
+    this.post([P.CANCEL, seq]);
+    if (rec.kind === P.RECV) {
+      // Keep the entry until the answer so a late result is recognised and dropped.
+      rec.onWithdrawn();
+      rec.onWithdrawn = () => {};
+    }
+  }
+
+  /** A kill of the run: every operation still waiting is withdrawn with the exit. */
+  cancelAll(reason: unknown): void {
+    for (const seq of [...this.ops.keys()]) this.cancel(seq, reason);
+  }
+
+  private settle(seq: number, fn: (rec: PendingOp) => void): void {
+    const rec = this.ops.get(seq);
+    if (rec === undefined) return;
+    if (rec.cancelling) {
+      rec.late = () => fn(rec);
+      return;
+    }
+    this.ops.delete(seq);
+    rec.cleanup?.();
+    fn(rec);
+  }
+
+  /** A batch from the main side: [runId, ...ops]. */
+  receive(batch: unknown[]): void {
+    if (batch[0] !== this.runId) return;
+    for (let i = 1; i < batch.length; i++) {
+      const op = batch[i] as P.Op;
+      switch (op[0]) {
+        case P.RECV: {
+          const seq = op[1] as number;
+          const ok = op[2] as boolean;
+          this.settle(seq, (rec) => {
+            if (ok) {
+              this.ack(seq);
+              rec.resolve(rec.caseKinds === ITERATE ? { value: op[3], done: false } : op[3]);
+            } else if (op[3] === undefined && rec.caseKinds === ITERATE) {
+              rec.resolve({ value: undefined, done: true });
+            } else {
+              rec.reject(op[3] === undefined ? closedRecv() : decodeError(op[3] as Encoded));
+            }
+          });
+          break;
+        }
+        case P.SEND: {
+          const seq = op[1] as number;
+          this.settle(seq, (rec) => {
+            if (op[2] as boolean) {
+              this.addCredit(rec, op[3] as number);
+              rec.resolve(undefined);
+            } else rec.reject(decodeError(op[4] as Encoded));
+          });
+          break;
+        }
+        case P.SELECT: {
+          const seq = op[1] as number;
+          const index = op[2] as number;
+          const ok = op[4] as boolean;
+          this.settle(seq, (rec) => {
+            if (rec.caseKinds![index] === 0 && ok) this.ack(seq);
+            rec.resolve({ index, value: op[3], ok });
+          });
+          break;
+        }
+        case P.SELECT_ERROR:
+          this.settle(op[1] as number, (rec) => rec.reject(decodeError(op[2] as Encoded)));
+          break;
+        case P.CANCEL: {
+          const seq = op[1] as number;
+          const rec = this.ops.get(seq);
+          if (rec === undefined) break;
+          this.ops.delete(seq);
+          rec.cleanup?.();
+          // A receive was settled when it was cancelled; its late value (if any) was put back.
+          if (rec.kind === P.RECV) break;
+          // Not withdrawn: the send (or a send case) had already been taken, so it happened.
+          if (!(op[2] as boolean) && rec.late !== null) rec.late();
+          else rec.onWithdrawn?.();
+          break;
+        }
+        case P.CLOSED:
+          this.sawClosed(op[1] as number);
+          break;
+        case P.KILL: {
+          // After the microtasks of this batch: a value delivered in the same batch reaches the
+          // code (a generator resumes from its yield) before the kill stops it; it was already
+          // acknowledged, so it must be seen.
+          const reason = decodeError(op[1] as Encoded);
+          setImmediate(() => this.onKill?.(reason));
+          break;
+        }
+      }
+    }
+  }
+
+  /** Send credit comes back with a send's answer; the channel id is kept on the record. */
+  private addCredit(rec: PendingOp, n: number): void {
+    const id = (rec as PendingOp & { id?: number }).id;
+    if (id !== undefined && n > 0) this.credit[id] = this.credit[id]! + n;
+  }
+
+  /** The channel is closed: sends stop using credit (they ask the main side, and reject). */
+  sawClosed(id: number): void {
+    this.closedSeen[id] = true;
+    this.credit[id] = 0;
+  }
+
+  setOpChannel(seq: number, id: number): void {
+    const rec = this.ops.get(seq);
+    if (rec !== undefined) (rec as PendingOp & { id?: number }).id = id;
+  }
+
+  /** A synchronous request: flushes the outbox, then blocks until the main side answers. */
+  sync(kind: number, id: number, value: unknown, transfer?: readonly Transferable[]): unknown[] {
+    if (this.ended) throw endedError();
+    const seq = this.nextSeq++;
+    this.post([P.SYNC, kind, seq, id, value], transfer);
+    this.flush();
+    while (Atomics.load(this.shared, P.SYNC_FLAG) === 0) {
+      Atomics.wait(this.shared, P.SYNC_FLAG, 0);
+    }
+    Atomics.store(this.shared, P.SYNC_FLAG, 0);
+    const reply = receiveMessageOnPort(this.syncPort)!.message as unknown[];
+    if (reply[0] !== true) throw decodeError(reply[1] as Encoded);
+    if (kind === P.SYNC_TRY_RECV && reply[1] === true) this.ack(seq);
+    return reply;
+  }
+
+  /** The run ended: pending operations (abandoned by the code) fail; no more messages. */
+  end(): void {
+    this.flush();
+    this.ended = true;
+    const e = endedError();
+    for (const rec of this.ops.values()) {
+      rec.cleanup?.();
+      if (!rec.cancelling) rec.reject(e);
+    }
+    this.ops.clear();
+  }
+}
+
+/** caseKinds marker of a receive made by `for await`: closed ends the iteration. */
+export const ITERATE: number[] = [];
+
+function closedRecv(): Error {
+  return new ChannelClosedError('receive from closed channel');
+}
+
+export function endedError(): Error {
+  return new ChannelClosedError('bridged channel of a thread run that has ended');
+}
