@@ -17,7 +17,7 @@ export interface LeaseOptions {
    */
   ttlMs: number;
   /** Aborting it stops waiting (rejects with its reason); it does not release a held lease. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** A held lease. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
 import { ClusterError } from './errors.js';
 import type {
   AcquireResult,
@@ -23,15 +24,15 @@ import { checkOptions, invalid } from './internal/validate.js';
 /** Options of `postgresStore`. Give exactly one of `pool` and `connectionString`. */
 export interface PostgresStoreOptions {
   /** A `pg.Pool` to use; the store borrows one connection from it for LISTEN, and never ends it. */
-  pool?: pg.Pool;
+  pool?: pg.Pool | undefined;
   /** A connection string; the store opens (and `close()` ends) its own small pool. */
-  connectionString?: string;
+  connectionString?: string | undefined;
   /** Schema of the lease table (default `'public'`); created if missing. */
-  schema?: string;
+  schema?: string | undefined;
   /** Lease table (default `'gorx_leases'`); created if missing. */
-  table?: string;
+  table?: string | undefined;
   /** Safety-net polling interval of waiters, in ms (default 1000): a NOTIFY can be missed. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
 }
 
 const FN = 'postgresStore';
@@ -135,7 +136,7 @@ class PostgresLeaseStore implements LeaseStore {
     this.ownsPool = pool === undefined;
     this.pool =
       pool ??
-      new pg.Pool({
+      new (loadPg().Pool)({
         connectionString,
         max: 4,
         connectionTimeoutMillis: 5_000,
@@ -359,6 +360,14 @@ function parseDetails(text: string | null): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * `pg` is an optional peer: loaded when a store makes its own pool, so importing gorx/cluster (as
+ * gorx/nest does) works in an app that has no `pg` installed.
+ */
+function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
 }
 
 function collectSecrets(connectionString: string | undefined, pool: pg.Pool): string[] {

@@ -32,12 +32,12 @@ export interface SupersedeAcrossClusterOptions {
    * Lease ttl of the run (ms, default 10000): how long a newer call waits at most when the
    * replica running the older one is unreachable.
    */
-  ttlMs?: number;
+  ttlMs?: number | undefined;
   /**
    * Aborting it stops the wait (rejects with its reason) or kills the run (with its reason, after
    * which the lease is released as usual).
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 const FN = 'supersedeAcrossCluster';

@@ -22,7 +22,7 @@ import { getChannelToken } from './inject-channel.decorator.js';
 export interface ChannelDefinition {
   name: string;
   /** As `chan(capacity)`: 0 (default) unbuffered, `n` buffered, `Infinity` unbounded. */
-  capacity?: number;
+  capacity?: number | undefined;
 }
 
 /**

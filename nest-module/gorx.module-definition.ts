@@ -4,11 +4,20 @@
  * @module
  */
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { GorxBoardOptions } from './observability.options.js';
 import type { GorxModuleOptions } from './worker.options.js';
 
+/**
+ * `board` is an extra (given to `forRoot` and to `forRootAsync` alike, never from a factory):
+ * its routes must exist when the module is built, before any factory runs. `GorxModule` adds
+ * them (see gorx.module.ts).
+ */
 const definition = new ConfigurableModuleBuilder<GorxModuleOptions>({ moduleName: 'Gorx' })
   .setClassMethodName('forRoot')
-  .setExtras({ isGlobal: false }, (module, extras) => ({ ...module, global: extras.isGlobal }))
+  .setExtras(
+    { isGlobal: false, board: undefined as GorxBoardOptions | undefined },
+    (module, extras) => ({ ...module, global: extras.isGlobal }),
+  )
   .build();
 
 /** The base class `GorxModule` extends (not exported from `gorx/nest`). */
@@ -31,7 +40,7 @@ export const ConfigurableGorxModule = definition.ConfigurableModuleClass;
 export const GORX_MODULE_OPTIONS = definition.MODULE_OPTIONS_TOKEN;
 
 /**
- * The argument of `GorxModule.forRoot()`: `GorxModuleOptions` plus `isGlobal`.
+ * The argument of `GorxModule.forRoot()`: `GorxModuleOptions` plus `isGlobal` and `board`.
  *
  * @example
  * ```ts
@@ -40,11 +49,16 @@ export const GORX_MODULE_OPTIONS = definition.MODULE_OPTIONS_TOKEN;
  * const options: GorxRootOptions = { isGlobal: true, shutdownGraceMs: 2_000 };
  * ```
  */
-export type GorxRootOptions = typeof definition.OPTIONS_TYPE;
+export type GorxRootOptions = GorxModuleOptions & {
+  /** Register the module globally (Nest's `global: true`), so `WorkerRegistry` injects everywhere. */
+  isGlobal?: boolean | undefined;
+  /** A live worker board (off unless given); see `GorxBoardOptions`. */
+  board?: GorxBoardOptions | undefined;
+};
 
 /**
  * The argument of `GorxModule.forRootAsync()`: `useFactory` + `inject`, `useClass` or
- * `useExisting`, plus `imports` and `isGlobal`.
+ * `useExisting`, plus `imports`, `isGlobal` and `board`.
  *
  * @example
  * ```ts

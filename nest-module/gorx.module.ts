@@ -1,6 +1,7 @@
 /** @module */
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
+import { boardModuleParts } from './board/board.module-parts.js';
 import { GorxChannelsModule, type GorxFeatureOptions } from './gorx-channels.module.js';
 import { GorxHealthIndicator } from './gorx.health-indicator.js';
 import {
@@ -8,6 +9,7 @@ import {
   type GorxRootAsyncOptions,
   type GorxRootOptions,
 } from './gorx.module-definition.js';
+import { telemetryProvider } from './internal/telemetry.provider.js';
 import { WorkerExplorer } from './worker.explorer.js';
 import { WorkerMetadataAccessor } from './worker.metadata-accessor.js';
 import { WorkerRegistry } from './worker.registry.js';
@@ -41,6 +43,7 @@ import { WorkerSupervisor } from './worker.supervisor.js';
   imports: [DiscoveryModule],
   providers: [
     WorkerMetadataAccessor,
+    telemetryProvider,
     WorkerSupervisor,
     WorkerExplorer,
     WorkerRegistry,
@@ -51,16 +54,27 @@ import { WorkerSupervisor } from './worker.supervisor.js';
 export class GorxModule extends ConfigurableGorxModule {
   /** Registers the supervisor with `options` (defaults apply to everything left out). */
   static override forRoot(options: GorxRootOptions = {}): DynamicModule {
-    return super.forRoot(options);
+    return withBoard(super.forRoot(options), options.board);
   }
 
   /** As `forRoot`, with options from a factory, class or existing provider. */
   static override forRootAsync(options: GorxRootAsyncOptions): DynamicModule {
-    return super.forRootAsync(options);
+    return withBoard(super.forRootAsync(options), options.board);
   }
 
   /** Channels as providers, injected with `@InjectChannel(name)`. */
   static forFeature(options: GorxFeatureOptions): DynamicModule {
     return GorxChannelsModule.register(options);
   }
+}
+
+/** Adds the board's controller and providers when `board` is given (its options checked here). */
+function withBoard(module: DynamicModule, board: GorxRootOptions['board']): DynamicModule {
+  if (board === undefined) return module;
+  const parts = boardModuleParts(board);
+  return {
+    ...module,
+    controllers: [...(module.controllers ?? []), ...parts.controllers],
+    providers: [...(module.providers ?? []), ...parts.providers],
+  };
 }

@@ -41,6 +41,13 @@ export {
   WorkerRegistryError,
   type WorkerRegistryErrorCode,
 } from './worker.errors.js';
+export { ObservabilityError, type ObservabilityErrorCode } from './observability.errors.js';
+export type {
+  BoardGuard,
+  GorxBoardOptions,
+  GorxMetricsOptions,
+  PrometheusRegistryLike,
+} from './observability.options.js';
 export { BackgroundWorker } from './background-worker.decorator.js';
 export {
   Supersede,

@@ -22,17 +22,17 @@ export type { SupersedeMode, SupersedeRunContext };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface SupersedeOptions<A extends unknown[] = any[]> {
   /** Picks the key from the call's arguments (default: one key for the method). */
-  key?: (...args: A) => unknown;
+  key?: ((...args: A) => unknown) | undefined;
   /** `'kill'` (default), `'join'` (share the running call's result) or `'queue'` (run after it). */
-  mode?: SupersedeMode;
+  mode?: SupersedeMode | undefined;
   /**
    * `'process'` (default): supersedes calls in this process. `'cluster'`: a call on any replica
    * kills the running one wherever it runs (needs `GorxModule.forRoot({ cluster: { store } })`;
    * mode `'kill'` only; `supersedeContext()!.fence` is the run's fence). See docs/cluster.md.
    */
-  scope?: 'process' | 'cluster';
+  scope?: 'process' | 'cluster' | undefined;
   /** `scope: 'cluster'`: lease ttl of a run (ms, default 10000). */
-  leaseTtlMs?: number;
+  leaseTtlMs?: number | undefined;
 }
 
 /**

@@ -93,7 +93,7 @@ export class WorkerExplorer implements OnModuleInit {
     if (supersedeOptions !== undefined && supersedeOptions.scope === 'cluster') {
       this.wrapClusterSupersede(instance, method, label, supersedeOptions);
     } else if (supersedeOptions !== undefined) {
-      const slots = this.supervisor.createSlots();
+      const slots = this.supervisor.createSlots(label);
       const keyOf = supersedeOptions.key;
       const mode = supersedeOptions.mode;
       const original = fn!;

@@ -5,6 +5,7 @@
  * @module
  */
 import type { LeaseStore } from 'gorx/cluster';
+import type { GorxMetricsOptions } from './observability.options.js';
 
 /**
  * The restart policies, in one list: the `RestartPolicy` type and the option check both come
@@ -74,15 +75,15 @@ export type OverlapPolicy = (typeof OVERLAP_POLICIES)[number];
  */
 export interface ScheduleOptions {
   /** A cron expression, read by `croner` (install it: `npm i croner`). */
-  cron?: string;
+  cron?: string | undefined;
   /** A fixed interval in ms (1 .. 2^31 - 1), measured from the previous tick, not from a run's end. */
-  intervalMs?: number;
+  intervalMs?: number | undefined;
   /** IANA time zone of a `cron` schedule (default: the process's). */
-  timezone?: string;
+  timezone?: string | undefined;
   /** What a tick does while the previous run is still running (default `'skip'`). */
-  overlap?: OverlapPolicy;
+  overlap?: OverlapPolicy | undefined;
   /** Run once as soon as the worker starts, then on every tick (default false). */
-  runOnStart?: boolean;
+  runOnStart?: boolean | undefined;
 }
 
 /**
@@ -101,9 +102,9 @@ export interface BackoffOptions {
   initialMs: number;
   maxMs: number;
   /** Growth per restart (default 2). */
-  factor?: number;
+  factor?: number | undefined;
   /** Spread, 0..1 (default 0.2). 0 gives exact, testable delays. */
-  jitter?: number;
+  jitter?: number | undefined;
 }
 
 /**
@@ -156,35 +157,35 @@ export type LifecycleLogLevel = 'log' | 'debug' | 'verbose' | 'off';
  */
 export interface BackgroundWorkerOptions {
   /** Unique name (default `ClassName.methodName`). */
-  name?: string;
+  name?: string | undefined;
   /**
    * Ms within which the worker must call `ctx.heartbeat()`, else it is killed as hung. 0: off.
    * At most 2^31 - 1 (Node's timer limit).
    */
-  heartbeatTimeoutMs?: number;
+  heartbeatTimeoutMs?: number | undefined;
   /** @deprecated Use `heartbeatTimeoutMs` (same meaning; giving both with different values is refused). */
-  heartbeatTimeout?: number;
-  restart?: RestartPolicy;
-  backoff?: BackoffOptions;
-  maxRestarts?: MaxRestartsOptions;
+  heartbeatTimeout?: number | undefined;
+  restart?: RestartPolicy | undefined;
+  backoff?: BackoffOptions | undefined;
+  maxRestarts?: MaxRestartsOptions | undefined;
   /** Start with the application (default true). `false`: start it with `WorkerRegistry.start()`. */
-  autoStart?: boolean;
+  autoStart?: boolean | undefined;
   /**
    * Run on a schedule instead of continuously: each tick starts a supervised run (heartbeats,
    * events, health, kill at shutdown as for any worker). A failed or hung run is reported and the
    * next tick runs again: schedules take no `restart` policy.
    */
-  schedule?: ScheduleOptions;
+  schedule?: ScheduleOptions | undefined;
   /** Level of this worker's lifecycle log lines (default: the module's `lifecycleLogLevel`). */
-  lifecycleLogLevel?: LifecycleLogLevel;
+  lifecycleLogLevel?: LifecycleLogLevel | undefined;
   /**
    * Run on one replica of the cluster at a time (needs `GorxModule.forRoot({ cluster: { store } })`):
    * the others show state `'standby'`; the run gets `ctx.fence`; its heartbeat details are kept
    * in the store, so the replica that takes over starts from `ctx.lastHeartbeat`. See docs/cluster.md.
    */
-  singleton?: boolean;
+  singleton?: boolean | undefined;
   /** Lease ttl of a singleton worker (ms, integer >= 100; default 15000). */
-  leaseTtlMs?: number;
+  leaseTtlMs?: number | undefined;
 }
 
 /**
@@ -234,29 +235,39 @@ export interface GorxClusterOptions {
  */
 export interface GorxModuleOptions {
   /** Cluster coordination for `singleton` workers and `@Supersede({ scope: 'cluster' })`. */
-  cluster?: GorxClusterOptions;
+  cluster?: GorxClusterOptions | undefined;
   /** Defaults for every worker of the application; each worker's own options win. */
-  workerDefaults?: Omit<BackgroundWorkerOptions, 'name' | 'schedule'>;
+  workerDefaults?: Omit<BackgroundWorkerOptions, 'name' | 'schedule'> | undefined;
   /**
    * Per-worker overrides by worker name, resolved at bootstrap (typically from `ConfigService` in
    * `forRootAsync`). They win over the decorator's options. A name that matches no decorated worker
    * is logged as a warning at bootstrap and applies to a worker spawned later under that name.
    */
-  workers?: Record<string, WorkerOverride>;
+  workers?: Record<string, WorkerOverride> | undefined;
   /**
    * How long shutdown waits for killed workers' `finally` blocks (default 5000 ms); also the
    * default grace of `WorkerRegistry.stop()`.
    */
-  shutdownGraceMs?: number;
+  shutdownGraceMs?: number | undefined;
   /** `GorxHealthIndicator` reports down when the event loop's p99 delay exceeds this (ms). */
-  maxEventLoopDelayMs?: number;
+  maxEventLoopDelayMs?: number | undefined;
   /** Level of lifecycle log lines (default `'debug'`): see `LifecycleLogLevel`. */
-  lifecycleLogLevel?: LifecycleLogLevel;
+  lifecycleLogLevel?: LifecycleLogLevel | undefined;
   /**
    * At most this many per-worker entries in a health result (default 100): workers that are down
    * come first; the rest are counted (`omitted`, `counts`), so the body stays bounded.
    */
-  healthDetailsLimit?: number;
+  healthDetailsLimit?: number | undefined;
+  /**
+   * Metrics of workers, supersede calls and goroutines through `prom-client` and/or the
+   * OpenTelemetry metrics API (optional peers, loaded only when configured). Off by default.
+   */
+  metrics?: GorxMetricsOptions | undefined;
+  /**
+   * One OpenTelemetry span per worker run and per supersede call (needs `@opentelemetry/api`
+   * and a registered tracer provider). Off by default.
+   */
+  tracing?: boolean | undefined;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { SupersedeMode } from './internal/supersede-slots.js';
 import type { WorkerFunction } from './worker.context.js';
 import type { WorkerEvent, WorkerStatus } from './worker.events.js';
 import type { BackgroundWorkerOptions } from './worker.options.js';
+import { STOP_REASON } from './internal/telemetry.js';
 import { WorkerSupervisor } from './worker.supervisor.js';
 
 /**
@@ -20,12 +21,12 @@ import { WorkerSupervisor } from './worker.supervisor.js';
  */
 export interface SupersedeRunOptions {
   /** Label in events and logs (default `supersede:<key>`). */
-  name?: string;
+  name?: string | undefined;
   /**
    * `'kill'` (default): kill the running call, then start. `'join'`: return the running call's
    * promise instead of starting. `'queue'`: start after the running call ends by itself.
    */
-  mode?: SupersedeMode;
+  mode?: SupersedeMode | undefined;
 }
 
 /**
@@ -40,7 +41,7 @@ export interface SupersedeRunOptions {
  */
 export interface StopOptions {
   /** How long to wait for a killed run's `finally` blocks (default: `shutdownGraceMs`). */
-  graceMs?: number;
+  graceMs?: number | undefined;
 }
 
 /**
@@ -119,7 +120,7 @@ export class WorkerRegistry {
   /** `stop` then `start`, each within the grace. */
   async restart(name: string, options?: StopOptions): Promise<void> {
     this.supervisor.assertOpen(`restart "${name}"`);
-    await this.supervisor.stop(name, options?.graceMs, 'restarted by request');
+    await this.supervisor.stop(name, options?.graceMs, STOP_REASON.restart);
     await this.supervisor.start(name, options?.graceMs);
   }
 

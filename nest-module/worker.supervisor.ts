@@ -2,6 +2,7 @@
 import {
   Inject,
   Injectable,
+  Optional,
   Logger,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
@@ -19,11 +20,13 @@ import {
 } from './internal/resolve-options.js';
 import { gateDestroyHooks } from './internal/shutdown-gate.js';
 import { SupersedeSlots } from './internal/supersede-slots.js';
+import { GORX_TELEMETRY } from './internal/telemetry.provider.js';
+import { STOP_REASON, type Telemetry } from './internal/telemetry.js';
 import { ClusterSupersede } from './internal/cluster-supersede.js';
 import { WorkerRunner } from './internal/worker-runner.js';
 import type { WorkerFunction } from './worker.context.js';
 import { ShutdownError, WorkerRegistryError } from './worker.errors.js';
-import type { WorkerEvent } from './worker.events.js';
+import type { WorkerEvent, WorkerState } from './worker.events.js';
 import type {
   BackgroundWorkerOptions,
   GorxModuleOptions,
@@ -62,10 +65,23 @@ export class WorkerSupervisor
   private clusterRuns: ClusterSupersede | null = null;
   private ungate: () => void = () => {};
 
-  constructor(@Inject(GORX_MODULE_OPTIONS) options: GorxModuleOptions | undefined) {
+  /** Metrics and traces (`metrics` / `tracing` options); null when neither is configured. */
+  readonly telemetry: Telemetry | null;
+
+  constructor(
+    @Inject(GORX_MODULE_OPTIONS) options: GorxModuleOptions | undefined,
+    @Optional() @Inject(GORX_TELEMETRY) telemetry?: Telemetry | null,
+  ) {
     this.options = options ?? {};
     this.settings = resolveModuleOptions(this.options);
+    this.telemetry = telemetry ?? null;
+    this.telemetry?.attach({ workerStates: () => this.states() });
     this.slots = this.createSlots();
+  }
+
+  /** The state of every worker (gauges read it at scrape time). */
+  private *states(): Iterable<WorkerState> {
+    for (const w of this.workers.values()) yield w.state;
   }
 
   get clusterStore(): LeaseStore | undefined {
@@ -88,12 +104,13 @@ export class WorkerSupervisor
   }
 
   emit(event: WorkerEvent): void {
+    this.telemetry?.event(event);
     this.events.next(event);
   }
 
-  /** A separate key space for one `@Supersede` method. */
-  createSlots(): SupersedeSlots {
-    const slots = new SupersedeSlots(this);
+  /** A separate key space for one `@Supersede` method (`scope`: its `Class.method`). */
+  createSlots(scope?: string): SupersedeSlots {
+    const slots = new SupersedeSlots(this, scope);
     this.slotGroups.push(slots);
     return slots;
   }
@@ -165,7 +182,7 @@ export class WorkerSupervisor
    * end. Past it, rejects `ERR_STOP_TIMEOUT`; the worker stays `stopping` (reported down) until
    * its run gives in.
    */
-  async stop(name: string, graceMs?: number, reason: unknown = 'stopped'): Promise<void> {
+  async stop(name: string, graceMs?: number, reason: unknown = STOP_REASON.stop): Promise<void> {
     const grace = this.graceOf(graceMs);
     const w = this.runner(name);
     void w.stop(reason);
@@ -176,7 +193,7 @@ export class WorkerSupervisor
   async remove(name: string, graceMs?: number): Promise<void> {
     const grace = this.graceOf(graceMs);
     const w = this.runner(name);
-    void w.stop('removed');
+    void w.stop(STOP_REASON.remove);
     await this.awaitEnd(w, grace, 'not removed');
     if (this.workers.get(name) === w) this.workers.delete(name);
   }
@@ -235,6 +252,7 @@ export class WorkerSupervisor
   onApplicationShutdown(): void {
     this.ungate();
     this.events.complete();
+    this.telemetry?.close();
   }
 
   private async stopEverything(): Promise<void> {

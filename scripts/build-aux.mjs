@@ -24,7 +24,15 @@ function run(project) {
 }
 
 const skipCore = process.argv.includes('--skip-core');
-if (!skipCore) run('tsconfig.build.json');
+if (!skipCore) {
+  run('tsconfig.build.json');
+  // The CommonJS side (dist/require, dist/cjs) is derived from the ESM build: keep it in step.
+  const r = spawnSync(process.execPath, [join(root, 'scripts/build-cjs.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
 rmSync(join(root, 'dist-aux'), { recursive: true, force: true });
 if (hasTs('samples') || hasTs('bench')) run('tsconfig.aux.json');
 else console.log('build-aux: no samples/ or bench/ sources, nothing to build');

@@ -31,7 +31,12 @@ export type GorxErrorCode =
   | 'ERR_WORKER_EXISTS'
   | 'ERR_SHUTTING_DOWN'
   | 'ERR_STOP_TIMEOUT'
-  | 'ERR_APPLICATION_SHUTDOWN';
+  | 'ERR_APPLICATION_SHUTDOWN'
+  // gorx/nest observability
+  | 'ERR_PEER_MISSING'
+  | 'ERR_METRICS_REGISTERED'
+  | 'ERR_INVALID_OPTIONS'
+  | 'ERR_BOARD_GUARD_REQUIRED';
 
 /**
  * Base class of every error gorx raises for a runtime condition.

@@ -6,6 +6,7 @@ export { chan, isChan } from './chan.js';
 export { recv, select, selectCallback, send, trySelect } from './select.js';
 export type { CaseResult, RecvCase, SelectCase, SelectResult, SendCase } from './select.js';
 export { go } from './go.js';
+export { until } from './until.js';
 export type {
   Chan,
   ChanInfo,

@@ -5,6 +5,7 @@
 import type { RecvChan, SendChan, SignalOptions } from './types.js';
 import { ChannelClosedError } from './errors.js';
 import { CHANNEL_BRAND, Channel, demandedCases } from './internal/channel.js';
+import { loadedCopies } from './internal/copies.js';
 import { GO_ON, current, rejectStopped, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
@@ -285,8 +286,9 @@ function channelOf(c: unknown, i: number, fn: string): Channel<unknown> | null {
   if ((ch as unknown as Record<symbol, unknown>)[CHANNEL_BRAND] === true) {
     throw new TypeError(
       `${fn}: case ${i} uses a channel made by a different copy of gorx. Two copies of gorx are ` +
-        `loaded (check \`npm ls gorx\` and deduplicate); channels of one copy cannot be selected ` +
-        `by the other.`,
+        `loaded (${loadedCopies().join(' and ')}): deduplicate the install (npm ls gorx) and load ` +
+        `gorx one way (require(esm) turned off makes require('gorx') load a second, CommonJS ` +
+        `copy); channels of one copy cannot be selected by the other.`,
     );
   }
   if (kind === 'recv' && typeof (ch as PromiseLike<unknown>).then === 'function') return null;

@@ -13,16 +13,16 @@ export type RecvCallback<T> = (value: T | undefined, ok: boolean, error: unknown
 /** Options of `chan()`. */
 export interface ChanOptions {
   /** Debug name, shown in deadlock reports, `dumpGoroutines()` and `util.inspect`. */
-  name?: string;
+  name?: string | undefined;
   /**
    * For adapters that feed a channel from a lazy source: called once, synchronously, right after
    * the first receive-side operation (`recv`, `tryRecv`, `recvCallback`, a `for await` step, or a
    * select with a receive case on this channel) has been set up, so a source that emits at once
    * finds that receiver waiting. If it throws, the channel is closed with the error.
    */
-  onDemand?: () => void;
+  onDemand?: (() => void) | undefined;
   /** For adapters: called once, synchronously, at the end of `close(error)`. */
-  onClose?: (error: Error | undefined) => void;
+  onClose?: ((error: Error | undefined) => void) | undefined;
 }
 
 /**
@@ -47,7 +47,7 @@ export interface ChanOptions {
  */
 export interface SignalOptions {
   /** Aborting withdraws the operation (it never takes or gives a value) and rejects with the reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Ties the operation to this goroutine's context (see `goContext`); read before `signal`. */
   readonly [goContext]?: GoContext;
 }
@@ -103,7 +103,7 @@ export type TimeoutOptions = SignalOptions;
 /** Options of `recvCallback`. */
 export interface RecvCallbackOptions {
   /** Keep receiving while the callback returns `true` (default false: one value). */
-  repeat?: boolean;
+  repeat?: boolean | undefined;
 }
 
 /** Result of `tryRecv()`: a value, or why there is none (`closed: true` once closed and drained). */
@@ -231,9 +231,9 @@ export type GoFunction<R> = (ctx: GoContext) => Promise<R> | Generator<unknown, 
 /** Options of `go()`. */
 export interface GoOptions {
   /** Debug name for diagnostics (default `goroutine-<id>`). */
-  name?: string;
+  name?: string | undefined;
   /** Aborting it kills the goroutine with the abort reason (a parent context's cancellation). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Handle of a running goroutine. */

@@ -28,25 +28,25 @@ import type { ThreadPool } from './thread-pool.js';
  */
 export interface ThreadOptions {
   /** Debug name (default `goroutine-<id>`); also the thread's name. */
-  name?: string;
+  name?: string | undefined;
   /** Aborting it kills the goroutine (as `kill(signal.reason)`). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /**
    * Start it as a child of this goroutine (`ctx`): it is killed first when the parent is killed
    * or ends, and the parent's `done` waits until it has ended (also through a terminate).
    */
-  parent?: GoContext;
+  parent?: GoContext | undefined;
   /**
    * How long a kill waits for the goroutine to end cooperatively before the thread is terminated
    * (default 1000; 0 terminates at once; `Infinity` never terminates).
    */
-  killGraceMs?: number;
+  killGraceMs?: number | undefined;
   /** Limits of a thread started for this goroutine (not with `pool`: give them to the pool). */
-  resourceLimits?: ResourceLimits;
+  resourceLimits?: ResourceLimits | undefined;
   /** Run on a pooled thread (same as `pool.go(...)`). */
-  pool?: ThreadPool;
+  pool?: ThreadPool | undefined;
   /** ArrayBuffers and MessagePorts in `args` to move to the thread instead of copying. */
-  transfer?: readonly (ArrayBuffer | MessagePort)[];
+  transfer?: readonly (ArrayBuffer | MessagePort)[] | undefined;
 }
 
 /**

@@ -23,13 +23,13 @@ import type { ThreadGoroutine, ThreadOptions } from './go-thread.js';
  */
 export interface ThreadPoolOptions {
   /** Number of threads (default: the CPUs this process may use, container CPU quota included). */
-  size?: number;
+  size?: number | undefined;
   /** An idle thread ends after this long without work (default 30000; `Infinity`: never). */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /** Limits of every thread of the pool. */
-  resourceLimits?: ResourceLimits;
+  resourceLimits?: ResourceLimits | undefined;
   /** Name of the pool's threads. */
-  name?: string;
+  name?: string | undefined;
 }
 
 interface Waiter {

@@ -20,14 +20,14 @@ import { chan, go, type RecvChan } from 'gorx';
  */
 export interface FromAsyncIterableOptions {
   /** Buffer of the returned channel (default 0: unbuffered). */
-  capacity?: number;
+  capacity?: number | undefined;
   /**
    * Aborting it stops the pump: the source's `return()` is called, the value the pump holds is
    * dropped and the channel is closed with `signal.reason`.
    */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Debug name of the channel and of its pump goroutine. */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**

@@ -23,9 +23,9 @@ import type { GoWork } from './go-work.js';
  */
 export interface MergeGoOptions {
   /** Goroutines running at once (default `Infinity`): a positive integer or `Infinity`. */
-  concurrency?: number;
+  concurrency?: number | undefined;
   /** Debug name of the goroutines (default `'mergeGo'`). */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**

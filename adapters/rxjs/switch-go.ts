@@ -22,7 +22,7 @@ import type { GoWork } from './go-work.js';
  */
 export interface SwitchGoOptions {
   /** Debug name of the goroutines (default `'switchGo'`). */
-  name?: string;
+  name?: string | undefined;
 }
 
 /**

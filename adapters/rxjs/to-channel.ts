@@ -39,7 +39,7 @@ export interface ToChannelOptions {
    * Buffer size (default 1024). 0 means a value is accepted only when a receiver is already
    * waiting for it. Ignored by `overflow: 'unbounded'`.
    */
-  capacity?: number;
+  capacity?: number | undefined;
   /**
    * When the source emits while the buffer is full and no receiver waits (default `'error'`):
    * - `'error'`: close the channel with `ChannelOverflowError` and unsubscribe (receivers get the
@@ -48,9 +48,9 @@ export interface ToChannelOptions {
    * - `'dropOldest'`: drop the oldest buffered value to make room (needs `capacity >= 1`);
    * - `'unbounded'`: buffer everything (lossless, memory grows while receivers are slower).
    */
-  overflow?: Overflow;
+  overflow?: Overflow | undefined;
   /** Debug name of the channel. */
-  name?: string;
+  name?: string | undefined;
 }
 
 const DEFAULT_CAPACITY = 1024;

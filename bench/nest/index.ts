@@ -2,7 +2,7 @@
 // Build: `node scripts/build-aux.mjs --skip-core` (after `npm run build`); run:
 // `node dist-aux/bench/nest/index.js` (or `npm run bench:nest`). Numbers vary by machine.
 import 'reflect-metadata';
-import { Injectable, Module } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { chan, go, sleep, type GoContext, type Goroutine } from 'gorx';
 import {
@@ -10,8 +10,14 @@ import {
   Supersede,
   WorkerRegistry,
   supersedeContext,
+  type GorxModuleOptions,
   type WorkerContext,
 } from 'gorx/nest';
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { AggregationTemporality, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { Registry } from 'prom-client';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -183,6 +189,121 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   console.log(`${'spawn() of 10,000 supervised workers'.padEnd(58)} ${fmt(ns(t0) / 1e6)} ms`);
 }
 
+/** A reader that never exports: the SDK aggregates as it would for a real exporter. */
+class IdleReader extends MetricReader {
+  constructor() {
+    super({ aggregationTemporalitySelector: () => AggregationTemporality.CUMULATIVE });
+  }
+  protected override async onShutdown(): Promise<void> {}
+  protected override async onForceFlush(): Promise<void> {}
+}
+
+const OBSERVABILITY_CASES: [label: string, options: () => GorxModuleOptions][] = [
+  ['off', () => ({})],
+  ['prometheus', () => ({ metrics: { prometheus: { registry: new Registry() } } })],
+  [
+    'prometheus + OpenTelemetry metrics',
+    () => ({ metrics: { prometheus: { registry: new Registry() }, openTelemetry: true } }),
+  ],
+  ['tracing (OpenTelemetry SDK spans)', () => ({ tracing: true })],
+];
+
+function observedModule(options: GorxModuleOptions): DynamicModule {
+  @Module({})
+  class ObservedModule {}
+  return {
+    module: ObservedModule,
+    imports: [GorxModule.forRoot({ shutdownGraceMs: 10_000, ...options })],
+    providers: [Scenes],
+  };
+}
+
+/** ns per `ctx.heartbeat()` on a supervised worker. */
+async function heartbeatNs(registry: WorkerRegistry): Promise<number> {
+  let ctx!: WorkerContext;
+  registry.spawn(
+    'hot',
+    async (c) => {
+      ctx = c;
+      await sleep(3_600_000, { signal: c.signal });
+    },
+    { heartbeatTimeoutMs: 3_600_000 },
+  );
+  const N = 10_000_000;
+  for (let i = 0; i < N; i++) ctx.heartbeat(); // warm-up
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < N; i++) ctx.heartbeat();
+  const per = ns(t0) / N;
+  await registry.remove('hot');
+  return per;
+}
+
+/** Median µs from a `@Supersede` call to its body's start (the previous call killed and ended). */
+async function supersedeUs(scenes: Scenes): Promise<number> {
+  const samples: number[] = [];
+  const N = 10_000;
+  for (let i = 0; i < N + 1_000; i++) {
+    let started!: () => void;
+    const hasStarted = new Promise<void>((resolve) => (started = resolve));
+    const t0 = process.hrtime.bigint();
+    scenes.update(started).catch(() => {});
+    await hasStarted;
+    if (i >= 1_000) samples.push(ns(t0));
+  }
+  samples.sort((a, b) => a - b);
+  return percentile(samples, 50) / 1_000;
+}
+
+/**
+ * Heartbeat and supersede cost with metrics and traces off and on: each configuration in its own
+ * application, the configurations interleaved over rounds (rotating order), medians of the rounds.
+ */
+async function observabilityCost(): Promise<void> {
+  const meterProvider = new MeterProvider({ readers: [new IdleReader()] });
+  metrics.setGlobalMeterProvider(meterProvider);
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(new BasicTracerProvider());
+  const rounds = 8;
+  const results = OBSERVABILITY_CASES.map(() => ({
+    beat: [] as number[],
+    supersede: [] as number[],
+  }));
+  for (let r = 0; r < rounds; r++) {
+    // The order rotates each round, so no configuration always runs first (or last).
+    for (let k = 0; k < OBSERVABILITY_CASES.length; k++) {
+      const i = (k + r) % OBSERVABILITY_CASES.length;
+      const options = OBSERVABILITY_CASES[i]![1];
+      const ctxApp = await NestFactory.createApplicationContext(observedModule(options()), {
+        logger: false,
+      });
+      await ctxApp.init();
+      results[i]!.beat.push(await heartbeatNs(ctxApp.get(WorkerRegistry)));
+      results[i]!.supersede.push(await supersedeUs(ctxApp.get(Scenes)));
+      await ctxApp.close();
+    }
+  }
+  const median = (v: number[]): number => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+  const off = results[0]!;
+  console.log(`observability cost (medians of ${rounds} interleaved rounds):`);
+  for (const [i, [label]] of OBSERVABILITY_CASES.entries()) {
+    const beat = median(results[i]!.beat);
+    const sup = median(results[i]!.supersede);
+    console.log(
+      `  ${label.padEnd(38)} heartbeat ${fmt(beat, 2)} ns/call (x${fmt(beat / median(off.beat), 2)}), ` +
+        `@Supersede round trip p50 ${fmt(sup, 2)} µs (x${fmt(sup / median(off.supersede), 2)})`,
+    );
+  }
+  await meterProvider.shutdown();
+  metrics.disable();
+  trace.disable();
+  context.disable();
+}
+
+if (process.argv.includes('--observability')) {
+  await observabilityCost();
+  process.exit(0);
+}
+
 const app = await NestFactory.createApplicationContext(BenchModule, { logger: false });
 await app.init();
 const registry = app.get(WorkerRegistry);
@@ -193,3 +314,4 @@ await memoryPerWorker(registry);
 const t0 = process.hrtime.bigint();
 await app.close();
 console.log(`app.close() with 10,000 idle workers        ${fmt(ns(t0) / 1e6)} ms`);
+await observabilityCost();

@@ -1,10 +1,11 @@
 /**
  * What the per-worker state machines and supersede slots need from their owner (the supervisor):
- * an event sink, a logger, randomness (replaceable in tests) and the shutdown flag.
+ * an event sink, a logger, randomness (replaceable in tests), the shutdown flag and telemetry.
  */
 import type { LeaseStore } from 'gorx/cluster';
 import type { WorkerEvent } from '../worker.events.js';
 import type { LifecycleLogLevel } from '../worker.options.js';
+import type { Telemetry } from './telemetry.js';
 
 /** The subset of Nest's `LoggerService` gorx logs through. */
 export interface LogSink {
@@ -23,6 +24,8 @@ export interface SupervisorHost {
   readonly lifecycleLogLevel: LifecycleLogLevel;
   emit(event: WorkerEvent): void;
   random(): number;
+  /** Metrics and traces of runs; null when none are configured (the common, free case). */
+  readonly telemetry: Telemetry | null;
   /** The lease store of cluster singletons (`GorxModule.forRoot({ cluster })`), if any. */
   readonly clusterStore: LeaseStore | undefined;
 }

@@ -90,7 +90,7 @@ export function resolveWorkerOptions(
   const scheduleOptions =
     o.schedule === undefined && v.schedule === undefined
       ? undefined
-      : { ...o.schedule, ...v.schedule };
+      : { ...defined(o.schedule), ...defined(v.schedule) };
   const schedule = scheduleOptions === undefined ? null : resolveSchedule(scheduleOptions, where);
   const restart = pick('restart') ?? d.restart;
   if (
@@ -110,11 +110,16 @@ export function resolveWorkerOptions(
     backoff:
       m.backoff === undefined && o.backoff === undefined && v.backoff === undefined
         ? d.backoff
-        : { ...d.backoff, ...m.backoff, ...o.backoff, ...v.backoff },
+        : { ...d.backoff, ...defined(m.backoff), ...defined(o.backoff), ...defined(v.backoff) },
     maxRestarts:
       m.maxRestarts === undefined && o.maxRestarts === undefined && v.maxRestarts === undefined
         ? d.maxRestarts
-        : { ...d.maxRestarts, ...m.maxRestarts, ...o.maxRestarts, ...v.maxRestarts },
+        : {
+            ...d.maxRestarts,
+            ...defined(m.maxRestarts),
+            ...defined(o.maxRestarts),
+            ...defined(v.maxRestarts),
+          },
     autoStart: pick('autoStart') ?? d.autoStart,
     schedule,
     lifecycleLogLevel:
@@ -148,6 +153,12 @@ function resolveSingleton(
     throw new RangeError(`${where}: leaseTtlMs must be an integer in [100, ${MAX_TIMER_MS}]`);
   }
   return { leaseTtlMs: ttl };
+}
+
+/** `obj` without its undefined properties: `{ factor: undefined }` keeps the default factor. */
+function defined<T extends object>(obj: T | undefined): Partial<T> {
+  if (obj === undefined) return {};
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function heartbeatOf(layer: BackgroundWorkerOptions, where: string): number | undefined {

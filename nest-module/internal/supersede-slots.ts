@@ -19,6 +19,7 @@ import {
 } from 'gorx';
 import { ShutdownError } from '../worker.errors.js';
 import { describeError, logLifecycle, who, type SupervisorHost } from './host.js';
+import type { RunRecord } from './telemetry.js';
 
 /** What to do when a run with the same key is still in progress. */
 export type SupersedeMode = 'kill' | 'join' | 'queue';
@@ -42,6 +43,8 @@ interface Run {
   result: Promise<unknown>;
   /** Settles (never rejects) once the run, or its never-started stand-in, is over. */
   ended: Promise<void>;
+  /** The call as telemetry sees it; null when nothing observes the supervisor. */
+  record: RunRecord | null;
 }
 
 const noop = (): void => {};
@@ -50,12 +53,41 @@ export const runContext = new AsyncLocalStorage<SupersedeRunContext>();
 export class SupersedeSlots {
   private readonly slots = new Map<unknown, Run>();
 
-  constructor(private readonly host: SupervisorHost) {}
+  /** `scope`: the bounded name metrics use (`Class.method`, or `WorkerRegistry.supersede`). */
+  constructor(
+    private readonly host: SupervisorHost,
+    readonly scope = 'WorkerRegistry.supersede',
+  ) {}
 
   run<R>(key: unknown, label: string, fn: GoFunction<R>, mode: SupersedeMode = 'kill'): Promise<R> {
     if (this.host.closing) return callerPromise(Promise.reject(new ShutdownError()));
     const prev = this.slots.get(key);
     if (prev !== undefined && mode === 'join') return prev.result as Promise<R>;
+    const telemetry = this.host.telemetry;
+    if (telemetry === null) return this.schedule(key, label, fn, mode, prev, null);
+    const record = telemetry.begin({
+      kind: 'supersede',
+      worker: this.scope,
+      label,
+      attempt: (prev?.attempt ?? 0) + 1,
+      cause: 'started',
+      follows:
+        mode === 'kill' && prev?.record != null && !prev.record.ended
+          ? { run: prev.record, link: 'supersedes' }
+          : null,
+    });
+    // The whole call runs in the run's context: the goroutine, created later, inherits it.
+    return telemetry.enter(record, () => this.schedule(key, label, fn, mode, prev, record));
+  }
+
+  private schedule<R>(
+    key: unknown,
+    label: string,
+    fn: GoFunction<R>,
+    mode: SupersedeMode,
+    prev: Run | undefined,
+    record: RunRecord | null,
+  ): Promise<R> {
     const run: Run = {
       label,
       attempt: (prev?.attempt ?? 0) + 1,
@@ -64,6 +96,7 @@ export class SupersedeSlots {
       killed: false,
       result: undefined as unknown as Promise<unknown>,
       ended: undefined as unknown as Promise<void>,
+      record,
     };
     const start = (): Promise<R> => {
       // Superseded or shut down before it started: it never starts.
@@ -84,23 +117,29 @@ export class SupersedeSlots {
         : (mode === 'queue' ? prev.ended : this.displace(prev, key)).then(start);
     run.result = result;
     run.ended = result
-      .then(noop, (e: unknown) => {
-        // Killed (superseded, shut down) but ended with another error: its cleanup threw.
-        if (run.killed && !(e instanceof GoroutineExit)) {
-          const { message, stack } = describeError(e);
-          this.host.logger.error(
-            `${who(label, run.attempt)}: cleanup failed after it was killed: ${message}`,
-            stack,
-          );
-          this.host.emit({
-            type: 'failed',
-            worker: label,
-            attempt: run.attempt,
-            at: Date.now(),
-            error: e,
-          });
-        }
-      })
+      .then(
+        (v: unknown) => {
+          if (record !== null) this.host.telemetry!.end(record, true, v);
+        },
+        (e: unknown) => {
+          if (record !== null) this.host.telemetry!.end(record, false, e, run.g !== null);
+          // Killed (superseded, shut down) but ended with another error: its cleanup threw.
+          if (run.killed && !(e instanceof GoroutineExit)) {
+            const { message, stack } = describeError(e);
+            this.host.logger.error(
+              `${who(label, run.attempt)}: cleanup failed after it was killed: ${message}`,
+              stack,
+            );
+            this.host.emit({
+              type: 'failed',
+              worker: label,
+              attempt: run.attempt,
+              at: Date.now(),
+              error: e,
+            });
+          }
+        },
+      )
       .then(() => {
         if (this.slots.get(key) === run) this.slots.delete(key);
       });
@@ -126,6 +165,7 @@ export class SupersedeSlots {
       at: Date.now(),
       error: exit,
     });
+    if (prev.record !== null) this.host.telemetry!.killed(prev.record, exit);
     if (g === null) {
       prev.exit ??= exit;
       return prev.ended;
@@ -138,6 +178,7 @@ export class SupersedeSlots {
   killAll(reason: ShutdownError): Promise<void> {
     const waits: Promise<void>[] = [];
     for (const run of this.slots.values()) {
+      if (run.record !== null) this.host.telemetry!.killed(run.record, reason);
       if (run.g === null) run.exit ??= reason;
       else {
         run.killed = true;

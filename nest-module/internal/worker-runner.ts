@@ -3,7 +3,9 @@
  * and ends in exactly one place (`onEnd`); what follows a run is decided by the pure
  * `afterRun` (restart-policy.ts), and acted on here. What a run's body sees is `RunContext`
  * (bottom of this file): per-run capabilities (a thread bound to the run, a lease's fence) belong
- * there; a gate before a run may start (a singleton's lease) belongs in `launch`.
+ * there; a gate before a run may start (a singleton's lease) belongs in `launch`. Metrics and
+ * traces hear of a run where it begins (`launch`), is killed (`stop`, `onHung`, `onOverlap`) and
+ * ends (`onEnd`), through `host.telemetry` (telemetry.ts), null unless configured.
  *
  * Invariants:
  * - at most one run (goroutine) exists at a time; a new run starts only after the previous one
@@ -42,6 +44,7 @@ import { singletonBody, type SingletonHooks } from './cluster-singleton.js';
 import { MAX_TIMER_MS, type ResolvedWorkerOptions } from './resolve-options.js';
 import { afterRun, type RunOutcome } from './restart-policy.js';
 import { describeError, errorJson, logLifecycle, who, type SupervisorHost } from './host.js';
+import type { ExitReason, RunRecord } from './telemetry.js';
 
 type Timer = ReturnType<typeof setTimeout>;
 
@@ -77,6 +80,10 @@ export class WorkerRunner implements SingletonHooks {
   private superseding = false;
   /** The exit of the run killed as hung, until that run has ended. */
   private hangError: HeartbeatTimeoutError | null = null;
+  /** The current (or last) run as telemetry sees it; null when nothing observes the supervisor. */
+  private record: RunRecord | null = null;
+  /** Why the previous run ended, for the restart about to happen (telemetry only). */
+  private restartReason: ExitReason | undefined = undefined;
 
   constructor(
     readonly options: ResolvedWorkerOptions,
@@ -171,6 +178,7 @@ export class WorkerRunner implements SingletonHooks {
         this.state = 'stopping';
         this.clearTimer();
         this.beatToken = 0;
+        if (this.record !== null) this.host.telemetry!.killed(this.record, reason);
         void this.g!.kill(reason);
         return this.ended;
       default:
@@ -197,13 +205,37 @@ export class WorkerRunner implements SingletonHooks {
       s === null
         ? this.body
         : singletonBody(this.body, this.host.clusterStore!, name, s.leaseTtlMs, this);
-    const g = go<unknown>(
-      (gctx) => {
-        ctx.gctx = gctx;
-        return body(ctx);
-      },
-      { name },
-    );
+    const run = (): Goroutine<unknown> =>
+      go<unknown>(
+        (gctx) => {
+          ctx.gctx = gctx;
+          return body(ctx);
+        },
+        { name },
+      );
+    const telemetry = this.host.telemetry;
+    let g: Goroutine<unknown>;
+    if (telemetry === null) g = run();
+    else {
+      const record = telemetry.begin({
+        kind: 'worker',
+        worker: name,
+        label: name,
+        attempt,
+        cause: type,
+        restartReason: type === 'restarted' ? this.restartReason : undefined,
+        follows:
+          this.record === null
+            ? null
+            : type === 'restarted'
+              ? { run: this.record, link: 'restart-of' }
+              : this.record.killCause === 'superseded'
+                ? { run: this.record, link: 'supersedes' }
+                : null,
+      });
+      this.record = record;
+      g = telemetry.enter(record, run);
+    }
     this.g = g;
     this.ended = g.done.then(
       () => this.onEnd(attempt, true, undefined),
@@ -242,6 +274,7 @@ export class WorkerRunner implements SingletonHooks {
     this.lease = { state: 'standby', fence: null, ttlMs: this.lease!.ttlMs };
     this.host.logger.warn(`${who(this.name, attempt)}: ${describeError(reason).message}`);
     this.emit('lease-lost', attempt, reason);
+    if (this.record !== null) this.host.telemetry!.killed(this.record, reason);
     void this.g.kill(reason);
   }
 
@@ -303,6 +336,7 @@ export class WorkerRunner implements SingletonHooks {
     this.beatToken = 0;
     const error = new HeartbeatTimeoutError(limit);
     this.lastError = this.hangError = error;
+    if (this.record !== null) this.host.telemetry!.killed(this.record, error);
     this.host.logger.warn(
       `${who(this.name, this.attempt)}: no heartbeat for ${silentMs} ms, killing it`,
     );
@@ -314,6 +348,7 @@ export class WorkerRunner implements SingletonHooks {
   private onEnd(attempt: number, ok: boolean, value: unknown): void {
     if (attempt !== this.attempt) return; // cannot happen: runs never overlap
     this.g = null;
+    if (this.record !== null) this.host.telemetry!.end(this.record, ok, value);
     this.beatToken = 0;
     this.stopOverdue = false;
     this.clearTimer();
@@ -391,6 +426,7 @@ export class WorkerRunner implements SingletonHooks {
         this.emit('gave-up', attempt, this.lastError);
         return;
       case 'restart':
+        this.restartReason = outcome;
         this.restartTimes = decision.window;
         this.state = 'backoff';
         this.nextRestartAt = at + decision.delayMs;
@@ -478,6 +514,7 @@ export class WorkerRunner implements SingletonHooks {
     this.clearTimer();
     this.lifecycle(`${who(this.name, attempt)}: superseded by the next tick`);
     this.emit('superseded', attempt, exit);
+    if (this.record !== null) this.host.telemetry!.killed(this.record, exit);
     void this.g!.kill(exit);
   }
 

@@ -3,6 +3,7 @@ import {
   ConflictException,
   Controller,
   Get,
+  Header,
   HttpCode,
   Param,
   ParseIntPipe,
@@ -20,6 +21,7 @@ import {
   WorkerRegistry,
   type WorkerStatus,
 } from 'gorx/nest';
+import { register } from 'prom-client';
 import { ScenesService } from './scenes.service.js';
 import { CpuWorker, FlakyWorker, JobWorker, type Job } from './workers.js';
 
@@ -41,6 +43,13 @@ export class AppController {
   @Get('workers')
   workers(): WorkerStatus[] {
     return this.registry.list(); // JSON-ready: lastError renders as { name, message, code }
+  }
+
+  /** Prometheus scrape endpoint: gorx_* metrics (and anything else in the global registry). */
+  @Get('metrics')
+  @Header('Content-Type', register.contentType)
+  metrics(): Promise<string> {
+    return register.metrics();
   }
 
   @Get('health')

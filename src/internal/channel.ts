@@ -29,6 +29,18 @@ import { Ring } from './ring.js';
 import { type Queued, RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
 import { checkFunction, checkObject, checkOptions, describeValue } from './validate.js';
 import { resolvedVoid, resolvedWith } from './yield.js';
+import { registerCopy } from './copies.js';
+
+/** An Error of any realm (a DOMException from a Node API included): has a string name and message. */
+function isErrorLike(e: unknown): boolean {
+  return (
+    e instanceof Error ||
+    (typeof e === 'object' &&
+      e !== null &&
+      typeof (e as Error).name === 'string' &&
+      typeof (e as Error).message === 'string')
+  );
+}
 
 /** An Error of any realm (a DOMException from a Node API included): has a string name and message. */
 function isErrorLike(e: unknown): boolean {
@@ -43,6 +55,7 @@ function isErrorLike(e: unknown): boolean {
 
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
+registerCopy(import.meta.url);
 
 const EMPTY: TryRecvResult<never> = Object.freeze({
   ok: false,

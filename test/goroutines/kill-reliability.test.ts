@@ -47,7 +47,7 @@ describe('receives combined inside a generator are seen or put back (item 3)', (
     const a = chan<string>(0, { name: 'a' });
     const b = chan<string>(0, { name: 'b' });
     const g = go(function* () {
-      return yield Promise.all([a.recv(), b.recv()]);
+      return (yield Promise.all([a.recv(), b.recv()])) as string[];
     });
     expect(a.trySend('from a')).toBe(true);
     await flush();

@@ -117,4 +117,30 @@ describe('sample service over HTTP', () => {
       workers: { doomed: { state: 'gave-up', down: true, lastError: 'Error: cannot connect' } },
     });
   });
+
+  it('GET /metrics serves the gorx_* metrics of the running service (Prometheus text format)', async () => {
+    const res = await fetch(`${base}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain('# TYPE gorx_goroutine_exits_total counter');
+    expect(text).toMatch(/^gorx_workers\{state="scheduled"\} 1$/m);
+    expect(text).toContain('# TYPE gorx_run_duration_seconds histogram');
+  });
+
+  it('the worker board asks for credentials (401, Basic) and shows every worker with them', async () => {
+    const refused = await fetch(`${base}/gorx`);
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toBe(
+      'Basic realm="gorx board", charset="UTF-8"',
+    );
+    const action = await fetch(`${base}/gorx/workers/ticker/stop`, { method: 'POST' });
+    expect(action.status).toBe(401);
+    const authorization = `Basic ${Buffer.from('admin:gorx').toString('base64')}`;
+    const page = await fetch(`${base}/gorx`, { headers: { authorization } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    for (const name of ['ticker', 'flaky', 'jobs', 'report']) expect(html).toContain(`>${name}<`);
+    expect(app.get(WorkerRegistry).get('ticker')?.state).toBe('running');
+  });
 });

@@ -31,7 +31,7 @@ import * as P from './protocol.js';
  * ```
  */
 export interface BridgedSendOptions extends OpOptions {
-  transfer?: readonly Transferable[];
+  transfer?: readonly Transferable[] | undefined;
 }
 
 interface PendingOp {
