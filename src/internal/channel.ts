@@ -42,17 +42,6 @@ function isErrorLike(e: unknown): boolean {
   );
 }
 
-/** An Error of any realm (a DOMException from a Node API included): has a string name and message. */
-function isErrorLike(e: unknown): boolean {
-  return (
-    e instanceof Error ||
-    (typeof e === 'object' &&
-      e !== null &&
-      typeof (e as Error).name === 'string' &&
-      typeof (e as Error).message === 'string')
-  );
-}
-
 /** Marks gorx channels across copies of the library, to name the mistake of mixing copies. */
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
 registerCopy(import.meta.url);

@@ -42,7 +42,7 @@ export function live(): ReadonlySet<G<unknown>> {
 }
 
 /** The runtime record of a goroutine; also its `GoContext` and its handle. */
-export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
+export class G<R> implements Goroutine<R>, GoContext, Owner {
   readonly id = nextId++;
   readonly name: string;
   readonly startedAt = Date.now();
@@ -78,7 +78,6 @@ export class G<R> extends AbortLink implements Goroutine<R>, GoContext, Owner {
   private moreOps: Set<Parked> | null = null;
 
   constructor(name: string | undefined, parent: G<unknown> | null) {
-    super();
     this.name = name ?? `goroutine-${this.id}`;
     this.parent = parent;
     this.done = new Promise<R>((resolve, reject) => {
