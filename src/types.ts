@@ -49,7 +49,7 @@ export interface SignalOptions {
   /** Aborting withdraws the operation (it never takes or gives a value) and rejects with the reason. */
   signal?: AbortSignal | undefined;
   /** Ties the operation to this goroutine's context (see `goContext`); read before `signal`. */
-  readonly [goContext]?: GoContext;
+  readonly [goContext]?: GoContext | undefined;
 }
 
 /**
