@@ -43,9 +43,9 @@ export interface PrometheusRegistryLike {
  */
 export interface GorxMetricsOptions {
   /** Needs the optional peer `prom-client` (`npm i prom-client`). */
-  prometheus?: { registry?: PrometheusRegistryLike };
+  prometheus?: { registry?: PrometheusRegistryLike | undefined } | undefined;
   /** Needs the optional peer `@opentelemetry/api` and a registered `MeterProvider`. */
-  openTelemetry?: boolean;
+  openTelemetry?: boolean | undefined;
 }
 
 /**
@@ -90,8 +90,8 @@ export type BoardGuard =
  */
 export interface GorxBoardOptions {
   /** Where the page is served (default `'/gorx'`). */
-  path?: string;
-  guard?: BoardGuard;
+  path?: string | undefined;
+  guard?: BoardGuard | undefined;
   /** Show and accept stop / start / restart / remove (default false). Requires `guard`. */
-  actions?: boolean;
+  actions?: boolean | undefined;
 }

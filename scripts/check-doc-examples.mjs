@@ -3,6 +3,8 @@
 // module .doc-examples/<file>-<n>.ts (with `export {}` so top-level await works) and is compiled
 // with `tsc --noEmit` through a tsconfig extending the root one (same `paths`), so
 // `import { chan } from 'gorx'` resolves to the source. Fails, naming the source file and line of each broken example.
+// Then scripts/run-doc-examples.mjs runs them and checks their `console.log(x); // output` claims
+// (a fence written ```ts no-run is type-checked only).
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -23,7 +25,13 @@ function listSources(dir) {
     .sort();
 }
 
-/** Returns `{ line, code }` for every ```ts / ```typescript fence inside a /** comment. */
+/**
+ * A TypeScript fence: ```ts or ```typescript, optionally ```ts no-run for an example that is
+ * type-checked but not run by scripts/run-doc-examples.mjs (it needs a server, never ends, ...).
+ */
+const FENCE = /^```\s*(ts|typescript)(\s+no-run)?\s*$/;
+
+/** Returns `{ line, code, run }` for every ```ts / ```typescript fence inside a /** comment. */
 function extractExamples(text) {
   const examples = [];
   const lines = text.split(/\r?\n/);
@@ -43,9 +51,10 @@ function extractExamples(text) {
     // Strip the leading ` * ` (or ` *`) of a TSDoc line.
     const content = raw.replace(/^\s*\* ?/, '');
     if (!fence) {
-      if (/^```\s*(ts|typescript)\s*$/.test(content.trim())) fence = { line: i + 2, body: [] };
+      const m = FENCE.exec(content.trim());
+      if (m) fence = { line: i + 2, body: [], run: m[2] === undefined };
     } else if (/^```\s*$/.test(content.trim())) {
-      examples.push({ line: fence.line, code: fence.body.join('\n') });
+      examples.push({ line: fence.line, code: fence.body.join('\n'), run: fence.run });
       fence = null;
     } else {
       fence.body.push(content);
@@ -62,9 +71,10 @@ function extractMarkdownExamples(text) {
   for (let i = 0; i < lines.length; i++) {
     const trimmed = lines[i].trim();
     if (!fence) {
-      if (/^```\s*(ts|typescript)\s*$/.test(trimmed)) fence = { line: i + 2, body: [] };
+      const m = FENCE.exec(trimmed);
+      if (m) fence = { line: i + 2, body: [], run: m[2] === undefined };
     } else if (/^```\s*$/.test(trimmed)) {
-      examples.push({ line: fence.line, code: fence.body.join('\n') });
+      examples.push({ line: fence.line, code: fence.body.join('\n'), run: fence.run });
       fence = null;
     } else {
       fence.body.push(lines[i]);
@@ -87,6 +97,7 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(outDir, { recursive: true });
 
 const origin = new Map(); // example file name -> "source:line"
+const runnable = []; // example file names not marked no-run
 for (const source of [...sourceDirs.flatMap(listSources), ...listMarkdown()]) {
   const text = readFileSync(join(root, source), 'utf8');
   const examples = source.endsWith('.md') ? extractMarkdownExamples(text) : extractExamples(text);
@@ -100,8 +111,14 @@ for (const source of [...sourceDirs.flatMap(listSources), ...listMarkdown()]) {
       `// From ${source.split(sep).join('/')}:${ex.line}\n${ex.code}\n\nexport {};\n`,
     );
     origin.set(name, `${source.split(sep).join('/')}:${ex.line}`);
+    if (ex.run) runnable.push(name);
   });
 }
+// scripts/run-doc-examples.mjs runs these after the type-check.
+writeFileSync(
+  join(outDir, 'examples.json'),
+  JSON.stringify({ origin: Object.fromEntries(origin), runnable }, null, 2),
+);
 
 if (origin.size === 0) {
   console.log('checked 0 doc examples');

@@ -3,6 +3,7 @@
  * @module
  */
 import { chan, go, type RecvChan } from 'gorx';
+import { asError } from '../internal/as-error.js';
 
 /**
  * Options of `fromAsyncIterable`.
@@ -178,15 +179,4 @@ function iteratorOf<T>(
   }
   if (typeof source === 'string') return () => (source as Iterable<T>)[Symbol.iterator]();
   throw new TypeError('fromAsyncIterable: source must be an async iterable or an iterable');
-}
-
-function asError(e: unknown): Error {
-  // Error-shaped objects from another realm (a DOMException abort reason under a VM) pass as is.
-  if (
-    e instanceof Error ||
-    (typeof e === 'object' && e !== null && 'message' in e && 'name' in e)
-  ) {
-    return e as Error;
-  }
-  return new Error(String(e), { cause: e });
 }

@@ -3,6 +3,7 @@
  * @module
  */
 export { fromChannel } from './from-channel.js';
+export { fromChannelGo, type FromChannelGoOptions } from './from-channel-go.js';
 export { toChannel, type Overflow, type ToChannelOptions } from './to-channel.js';
 export { ChannelOverflowError } from './overflow-error.js';
 export { select$ } from './select-observable.js';

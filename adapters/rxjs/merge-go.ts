@@ -3,8 +3,8 @@
  * @module
  */
 import { Observable, type OperatorFunction } from 'rxjs';
-import { go, GoroutineExit, type Goroutine } from 'gorx';
-import { reportLater } from './internal/as-error.js';
+import type { Goroutine } from 'gorx';
+import { killAll, forwardSource, runGo } from './internal/run-go.js';
 import type { GoWork } from './go-work.js';
 
 /**
@@ -74,26 +74,7 @@ export function mergeGo<T, R>(fn: GoWork<T, R>, options?: MergeGoOptions): Opera
       let head = 0;
       let sourceDone = false;
 
-      const start = (value: T): void => {
-        const g = go<R>((ctx) => fn(value, ctx), { name });
-        running.add(g);
-        g.done.then(
-          (result) => {
-            running.delete(g);
-            if (subscriber.closed) return;
-            subscriber.next(result);
-            next();
-          },
-          (error: unknown) => {
-            running.delete(g);
-            if (subscriber.closed) {
-              if (!(error instanceof GoroutineExit)) reportLater(error);
-              return;
-            }
-            subscriber.error(error);
-          },
-        );
-      };
+      const start = (value: T): void => runGo(fn, value, name, subscriber, running, next);
 
       /** Starts buffered values while the pool has room; completes when all is done. */
       const next = (): void => {
@@ -109,24 +90,23 @@ export function mergeGo<T, R>(fn: GoWork<T, R>, options?: MergeGoOptions): Opera
         if (sourceDone && running.size === 0 && head >= buffer.length) subscriber.complete();
       };
 
-      const sub = source.subscribe({
-        next: (v) => {
+      const sub = forwardSource(
+        source,
+        subscriber,
+        (v) => {
           if (running.size < concurrency) start(v);
           else buffer.push(v);
         },
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => {
+        () => {
           sourceDone = true;
           next();
         },
-      });
+      );
       return () => {
         sub.unsubscribe();
         buffer.length = 0;
         head = 0;
-        const gs = [...running];
-        running.clear();
-        for (const g of gs) void g.kill('unsubscribed');
+        killAll(running);
       };
     });
 }

@@ -2,7 +2,7 @@
  * `ChannelOverflowError`: a push source outran a bounded `toChannel` channel.
  * @module
  */
-import { GorxError, type GorxErrorCode } from 'gorx';
+import { GorxError } from 'gorx';
 
 /**
  * The error a `toChannel` channel with `overflow: 'error'` is closed with when its source
@@ -28,8 +28,7 @@ export class ChannelOverflowError extends GorxError {
   readonly capacity: number;
   constructor(capacity: number) {
     super(
-      // The core's code union does not list adapter codes yet.
-      'ERR_CHANNEL_OVERFLOW' as GorxErrorCode,
+      'ERR_CHANNEL_OVERFLOW',
       `toChannel: the source emitted while the channel's buffer (capacity ${capacity}) was full ` +
         `and no receiver was waiting; raise \`capacity\` or choose overflow 'dropNewest', ` +
         `'dropOldest' or 'unbounded'`,

@@ -4,7 +4,8 @@
  */
 import { Observable, type OperatorFunction } from 'rxjs';
 import { go, GoroutineExit, SupersededError, type Goroutine } from 'gorx';
-import { reportLater } from './internal/as-error.js';
+import { reportLater } from './internal/report-later.js';
+import { forwardSource } from './internal/run-go.js';
 import type { GoWork } from './go-work.js';
 
 /**
@@ -130,13 +131,9 @@ export function switchGo<T, R>(
         });
       };
 
-      const sub = source.subscribe({
-        next: onValue,
-        error: (e: unknown) => subscriber.error(e),
-        complete: () => {
-          sourceDone = true;
-          maybeComplete();
-        },
+      const sub = forwardSource(source, subscriber, onValue, () => {
+        sourceDone = true;
+        maybeComplete();
       });
       return () => {
         sub.unsubscribe();

@@ -4,7 +4,7 @@
  */
 import { Observable, type Subscriber } from 'rxjs';
 import { chan, type Chan } from 'gorx';
-import { asError } from './internal/as-error.js';
+import { asError } from '../internal/as-error.js';
 import { ChannelOverflowError } from './overflow-error.js';
 
 /**
@@ -70,6 +70,14 @@ const DEFAULT_CAPACITY = 1024;
  *
  * The result is an ordinary gorx channel: it works with `select`, `range` and every adapter.
  *
+ * Leaving a `for await (const v of ch)` loop early (`break`, `return`, a throw in the body)
+ * ends the subscription, as every other Observable-to-iterable bridge does: the loop's pending
+ * receive is withdrawn and the channel is closed, which unsubscribes the source. Values already
+ * buffered are not lost: a closed channel still drains, so `tryRecv()`/`recv()` (or another
+ * loop) receive them before seeing it closed. To stop a loop and resume later with the
+ * subscription kept, iterate with `range(ch)` (or call `recv()` in a loop): leaving those
+ * withdraws the pending receive and nothing else.
+ *
  * @example
  * ```ts
  * import { toChannel } from 'gorx/rxjs';
@@ -133,5 +141,32 @@ export function toChannel<T>(source: Observable<T>, options?: ToChannelOptions):
     });
   };
   const ch = chan<T>(capacity, { name: options?.name, onDemand: subscribe, onClose: stop });
+  return closingOnBreak(ch);
+}
+
+/**
+ * Gives `ch` a `for await` iterator whose `return()` (a `break` or a throw out of the loop) also
+ * closes the channel, so the source is unsubscribed. `range(ch)` keeps the core iterator, which
+ * only withdraws its pending receive: that is the documented way to leave and resume.
+ */
+function closingOnBreak<T>(ch: Chan<T>): Chan<T> {
+  const iterate = ch[Symbol.asyncIterator].bind(ch);
+  Object.defineProperty(ch, Symbol.asyncIterator, {
+    configurable: true,
+    value: (): AsyncIterableIterator<T> => {
+      const it = iterate();
+      const closing: AsyncIterableIterator<T> = {
+        next: () => it.next(),
+        // Synchronous: the source is unsubscribed before the loop's code after `break` runs.
+        return: () => {
+          const done = it.return!();
+          if (!ch.closed) ch.close();
+          return done;
+        },
+        [Symbol.asyncIterator]: () => closing,
+      };
+      return closing;
+    },
+  });
   return ch;
 }

@@ -5,14 +5,19 @@
  * them in shared memory, and a poller forwards a change of the count as one beat of the worker
  * (details are forwarded as they arrive).
  */
+import type { GoContext } from 'gorx';
 import { goThread, type ThreadGoroutine, type ThreadOptions } from 'gorx/threads';
-import type { WorkerContext } from '../worker.context.js';
+
+/** What a worker run's context gives a thread: a parent goroutine and the run's heartbeat. */
+export interface ThreadParent extends GoContext {
+  heartbeat(details?: unknown): void;
+}
 
 /** How often the thread's heartbeat count is read (a shared-memory load). */
 const POLL_MS = 50;
 
 export function startWorkerThread<R>(
-  ctx: WorkerContext,
+  ctx: ThreadParent,
   module: string | URL,
   exportName: string,
   args: readonly unknown[],

@@ -3,13 +3,16 @@
  *
  * Invariants: `a.length` is a power of two and `n <= a.length`; live slots are
  * `a[(h + i) & (a.length - 1)]` for `0 <= i < n`; every other slot holds `undefined`, so a value
- * that left the buffer is never retained. With `shrinks`, `a.length` comes back down towards its
- * initial size as the ring drains (at most 4x what it holds), so a burst does not pin memory.
+ * that left the buffer is never retained. With `shrinks`, a drained ring (`n === 0`) holding more
+ * than `SHRINK_TO` slots goes back to `SHRINK_TO`, so a burst does not pin its memory.
  */
+
+/** Slots a drained shrinking ring keeps (32 KiB of references). */
+export const SHRINK_TO = 4096;
+
 export class Ring<T> {
   private a: (T | undefined)[];
   private h = 0;
-  private readonly min: number;
   /** Number of values held. */
   n = 0;
 
@@ -20,7 +23,6 @@ export class Ring<T> {
     let size = 1;
     while (size < initial) size <<= 1;
     this.a = new Array<T | undefined>(size);
-    this.min = Math.max(size, 16);
   }
 
   /** Slots allocated (diagnostics and tests). */
@@ -59,9 +61,12 @@ export class Ring<T> {
     this.a[this.h] = undefined;
     this.h = (this.h + 1) & (this.a.length - 1);
     this.n--;
-    // Halve when a quarter full: amortized O(1), and no thrashing at the boundary.
-    if (this.shrinks && this.n < this.a.length >> 2 && this.a.length > this.min)
-      this.resize(this.a.length >> 1);
+    // Drained: give a burst's memory back in one step (no copying), keeping enough slots that a
+    // producer running a few thousand values ahead does not regrow on every round.
+    if (this.n === 0 && this.shrinks && this.a.length > SHRINK_TO) {
+      this.a = new Array<T | undefined>(SHRINK_TO);
+      this.h = 0;
+    }
     return v;
   }
 

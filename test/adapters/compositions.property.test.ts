@@ -19,9 +19,9 @@ import {
 import { type Chan, type Goroutine, chan, go, recv, sleep } from 'gorx';
 import { fromChannel, select$ } from 'gorx/rxjs';
 import { expectNothingLeft, flush } from '../helpers/leaks.js';
+import { propertyRuns } from '../helpers/property-runs.js';
 
-/** GORX_PROP_RUNS=5000 for a longer search. */
-const RUNS = Number(process.env.GORX_PROP_RUNS ?? 150);
+const RUNS = propertyRuns(150);
 
 beforeEach(() => {
   jest.useFakeTimers();

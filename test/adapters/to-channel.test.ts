@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { Observable, Subject, interval, of, range, take, throwError, timer, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
-import { ChannelClosedError, GorxError, go, recv, select } from 'gorx';
+import { ChannelClosedError, GorxError, go, range as rangeOf, recv, select } from 'gorx';
 import { ChannelOverflowError, fromChannel, toChannel } from 'gorx/rxjs';
 import { expectNothingLeft, flush } from '../helpers/leaks.js';
 
@@ -123,9 +123,10 @@ describe('toChannel: completion, errors, close', () => {
     expect(await drain(ch)).toEqual([1, 2, 3]);
   });
 
-  it('breaking out of for await withdraws the receive and leaves the rest buffered', async () => {
-    const s = new Subject<number>();
-    const ch = toChannel(s);
+  it('breaking out of for await unsubscribes the source; values already buffered stay receivable', async () => {
+    const subject = new Subject<number>();
+    const { source, stats } = counted(subject);
+    const ch = toChannel(source, { overflow: 'unbounded' });
     const seen: number[] = [];
     const loop = (async () => {
       for await (const v of ch) {
@@ -133,12 +134,54 @@ describe('toChannel: completion, errors, close', () => {
         if (v === 1) break;
       }
     })();
-    s.next(1);
+    subject.next(1);
+    subject.next(2); // buffered before the loop body runs
     await loop;
-    s.next(2);
+    expect(stats).toEqual({ subscribed: 1, unsubscribed: 1 });
+    subject.next(3); // nobody listens any more: nothing keeps buffering
     expect(seen).toEqual([1]);
+    expect(ch.closed).toBe(true);
     expect(ch.tryRecv()).toEqual({ ok: true, value: 2 });
-    ch.close();
+    expect(ch.tryRecv()).toEqual({ ok: false, closed: true });
+  });
+
+  it('a throw out of the for await body unsubscribes the source too', async () => {
+    const { source, stats } = counted(new Subject<number>());
+    const ch = toChannel(source);
+    const boom = new Error('boom');
+    const loop = (async () => {
+      for await (const v of ch) throw Object.assign(boom, { v });
+    })();
+    ch.trySend(7);
+    await expect(loop).rejects.toBe(boom);
+    expect(stats).toEqual({ subscribed: 1, unsubscribed: 1 });
+  });
+
+  it('leaving a range(ch) loop keeps the subscription: a later loop resumes without losing a value', async () => {
+    const subject = new Subject<number>();
+    const { source, stats } = counted(subject);
+    const ch = toChannel(source);
+    const first: number[] = [];
+    const loop = (async () => {
+      for await (const v of rangeOf(ch)) {
+        first.push(v);
+        if (v === 1) break;
+      }
+    })();
+    subject.next(1);
+    subject.next(2);
+    await loop;
+    subject.next(3);
+    expect(stats).toEqual({ subscribed: 1, unsubscribed: 0 });
+    const rest: number[] = [];
+    const resumed = (async () => {
+      for await (const v of ch) rest.push(v);
+    })();
+    subject.next(4);
+    subject.complete();
+    await resumed;
+    expect([first, rest]).toEqual([[1], [2, 3, 4]]);
+    expect(stats).toEqual({ subscribed: 1, unsubscribed: 1 });
   });
 
   it('validates its arguments', () => {

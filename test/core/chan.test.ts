@@ -4,7 +4,9 @@ import { inspect } from 'node:util';
 import { ChannelClosedError, chan, isChan, recv, select, send } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle, proceeds, settle, track } from './support.js';
+import { expectIdle } from './support.js';
+import { proceeds, track } from '../helpers/promise-state.js';
+import { settle } from '../helpers/turns.js';
 
 afterEach(() => expectNothingLeft());
 

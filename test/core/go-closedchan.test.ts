@@ -14,7 +14,8 @@ import {
   type SelectCase,
 } from 'gorx';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle, proceeds, track } from './support.js';
+import { expectIdle } from './support.js';
+import { proceeds, track } from '../helpers/promise-state.js';
 
 afterEach(() => expectNothingLeft());
 

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { chan, recv, select, selectCallback, send, trySelect } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle, settle, waiters } from './support.js';
+import { expectIdle, waiters } from './support.js';
+import { settle } from '../helpers/turns.js';
 
 afterEach(() => expectNothingLeft());
 

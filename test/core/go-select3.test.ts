@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { ChannelClosedError, chan, recv, select, send, trySelect, type Chan } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle, proceeds, track } from './support.js';
+import { expectIdle } from './support.js';
+import { proceeds, track } from '../helpers/promise-state.js';
 
 afterEach(() => expectNothingLeft());
 

@@ -4,7 +4,8 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { chan, recv, select, send, type Chan } from 'gorx';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle, settle } from './support.js';
+import { expectIdle } from './support.js';
+import { settle } from '../helpers/turns.js';
 
 afterEach(() => expectNothingLeft());
 

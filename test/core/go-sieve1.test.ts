@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { chan, go, goroutines, type GoContext, type RecvChan, type SendChan } from 'gorx';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { settle } from './support.js';
+import { settle } from '../helpers/turns.js';
 
 afterEach(() => expectNothingLeft());
 

@@ -5,7 +5,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { ChannelClosedError, chan, go, recv, select, send, trySelect, type Chan } from 'gorx';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle, proceeds, settle, track } from './support.js';
+import { expectIdle } from './support.js';
+import { proceeds, track } from '../helpers/promise-state.js';
+import { settle } from '../helpers/turns.js';
 
 afterEach(() => expectNothingLeft());
 

@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { ChannelClosedError, chan, recv, select, send, type Chan } from 'gorx';
 import { OPS_PER_TURN } from '../../src/internal/yield.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { realTurn } from './support.js';
+import { macrotask } from '../helpers/turns.js';
 
 afterEach(() => expectNothingLeft());
 
@@ -116,7 +116,7 @@ describe('starvation guard', () => {
   it.each(styles)(
     'a setImmediate scheduled before a %s ping-pong runs within 2 * OPS_PER_TURN operations',
     async (_name, style) => {
-      await realTurn(); // start on a fresh turn budget
+      await macrotask(); // start on a fresh turn budget
       const n: Counter = { ops: 0, stop: false };
       let opsWhenRun = -1;
       setImmediate(() => {
@@ -132,7 +132,7 @@ describe('starvation guard', () => {
   it.each(styles)(
     'a due setTimeout(0) runs during a %s ping-pong within 3 * OPS_PER_TURN operations',
     async (_name, style) => {
-      await realTurn();
+      await macrotask();
       const n: Counter = { ops: 0, stop: false };
       let opsWhenRun = -1;
       setTimeout(() => {
@@ -147,7 +147,7 @@ describe('starvation guard', () => {
   );
 
   it('the guard does not defer a short exchange: 100 round trips finish in one turn', async () => {
-    await realTurn();
+    await macrotask();
     const n: Counter = { ops: 0, stop: false };
     let ranBefore = false;
     setImmediate(() => (ranBefore = n.ops < 400));
@@ -173,7 +173,7 @@ describe('starvation guard', () => {
     ];
     await Promise.all(loops);
     expect(n.ops).toBe(400);
-    await realTurn();
+    await macrotask();
     expect(ranBefore).toBe(false);
   });
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { TimeoutError, after, chan, recv, select, sleep, ticker, timeout } from 'gorx';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { proceeds, track } from './support.js';
+import { proceeds, track } from '../helpers/promise-state.js';
 
 beforeEach(() => {
   jest.useFakeTimers({ now: 1_000_000 });

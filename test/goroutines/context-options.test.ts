@@ -15,7 +15,8 @@ import {
   type OpOptions,
 } from 'gorx';
 import { flush } from '../helpers/leaks.js';
-import { cleanUp, rejectionOf } from './support.js';
+import { cleanUp } from './support.js';
+import { rejectionOf } from '../helpers/promise-state.js';
 
 afterEach(cleanUp);
 

@@ -1,34 +1,15 @@
 // Deadlock detection only shows when a process runs out of work, so each case runs a fixture
-// script (test/fixtures/*.mjs) in a child process against the BUILT package (`import 'gorx'`
-// resolves through the package self-reference to dist/).
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// script (test/fixtures/*.mjs) in a child process. The fixture is bundled by esbuild from the
+// SOURCES first (test/helpers/bundle.ts), so `npm run test:unit` alone tests the code in the tree,
+// never a stale or missing dist/.
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { bundle, runScript, type Run } from '../helpers/bundle.js';
 import { cleanUp } from './support.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const HEADLINE = 'all goroutines are asleep - deadlock!';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runFixture(name: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [join(root, 'test/fixtures', name), ...args],
-      { cwd: root, timeout: 15_000 },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null;
-        resolve({ code, stdout, stderr });
-      },
-    );
-  });
+async function runFixture(name: string, ...args: string[]): Promise<Run> {
+  return runScript(await bundle(`test/fixtures/${name}`), args);
 }
 
 /** The JSON lines a fixture printed. */
@@ -40,15 +21,6 @@ function lines(stdout: string): Record<string, unknown>[] {
 }
 
 afterEach(cleanUp);
-
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/index.js'))) {
-    throw new Error(
-      'dist/src/index.js is missing: the deadlock fixtures import the built package. ' +
-        'Run `npm run build` first (`npm test` does).',
-    );
-  }
-});
 
 describe('deadlock detection (child processes)', () => {
   it('reports every blocked goroutine and main-program op, then exits with code 1', async () => {

@@ -2,7 +2,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { chan, go, GoroutineExit, Group, sleep } from 'gorx';
 import { flush } from '../helpers/leaks.js';
-import { cleanUp, rejectionOf, track } from './support.js';
+import { cleanUp } from './support.js';
+import { rejectionOf, track } from '../helpers/promise-state.js';
 
 afterEach(cleanUp);
 

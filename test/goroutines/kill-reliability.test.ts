@@ -5,7 +5,9 @@ import { EventEmitter, once } from 'node:events';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GoroutineExit, chan, go, recv, select, sleep } from 'gorx';
 import { flush } from '../helpers/leaks.js';
-import { cleanUp, macrotask, rejectionOf, watchUnhandled } from './support.js';
+import { cleanUp, watchUnhandled } from './support.js';
+import { macrotask } from '../helpers/turns.js';
+import { rejectionOf } from '../helpers/promise-state.js';
 
 afterEach(cleanUp);
 

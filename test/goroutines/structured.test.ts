@@ -10,7 +10,8 @@ import {
   type GoContext,
 } from 'gorx';
 import { flush } from '../helpers/leaks.js';
-import { cleanUp, rejectionOf, track } from './support.js';
+import { cleanUp } from './support.js';
+import { rejectionOf, track } from '../helpers/promise-state.js';
 
 afterEach(cleanUp);
 

@@ -1,6 +1,5 @@
 /** Shared helpers of the goroutine tests. */
 import { jest } from '@jest/globals';
-import { setImmediate as realSetImmediate } from 'node:timers';
 import { runInThisContext } from 'node:vm';
 import { expectNothingLeft } from '../helpers/leaks.js';
 
@@ -11,11 +10,6 @@ export function cleanUp(): void {
   } finally {
     jest.useRealTimers();
   }
-}
-
-/** One real macrotask turn: lets Node report unhandled rejections and deferred hand-offs run. */
-export function macrotask(): Promise<void> {
-  return new Promise((resolve) => realSetImmediate(resolve));
 }
 
 /**
@@ -47,24 +41,4 @@ export function watchUnhandled(): { readonly reasons: unknown[]; stop(): void } 
       for (const l of warningListeners) host.on('warning', l);
     },
   };
-}
-
-/** The rejection reason of a promise that must reject. */
-export async function rejectionOf(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected the promise to reject, it resolved');
-}
-
-/** A settle-state probe: `settled()` is true once `p` has resolved or rejected. */
-export function track(p: Promise<unknown>): { settled(): boolean } {
-  let done = false;
-  p.then(
-    () => (done = true),
-    () => (done = true),
-  );
-  return { settled: () => done };
 }

@@ -11,7 +11,9 @@ import {
   SupersededError,
   type Goroutine,
 } from 'gorx';
-import { cleanUp, macrotask, rejectionOf, watchUnhandled } from './support.js';
+import { cleanUp, watchUnhandled } from './support.js';
+import { macrotask } from '../helpers/turns.js';
+import { rejectionOf } from '../helpers/promise-state.js';
 
 afterEach(cleanUp);
 

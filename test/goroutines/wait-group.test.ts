@@ -2,7 +2,9 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { go, GoroutineExit, sleep, WaitGroup } from 'gorx';
 import { flush } from '../helpers/leaks.js';
-import { cleanUp, macrotask, rejectionOf, track, watchUnhandled } from './support.js';
+import { cleanUp, watchUnhandled } from './support.js';
+import { macrotask } from '../helpers/turns.js';
+import { rejectionOf, track } from '../helpers/promise-state.js';
 
 afterEach(cleanUp);
 

@@ -23,7 +23,5 @@ export function expectNothingLeft(): void {
   if (fake) expect(jest.getTimerCount()).toBe(0);
 }
 
-/** Lets every pending microtask (and promise chain up to `rounds` deep) run. */
-export async function flush(rounds = 50): Promise<void> {
-  for (let i = 0; i < rounds; i++) await Promise.resolve();
-}
+/** `flush` lives with the other event-loop helpers (turns.ts); most tests import it from here. */
+export { flush } from './turns.js';

@@ -19,7 +19,7 @@ afterEach(async () => {
   t = null;
 });
 
-function settle<T>(p: Promise<T>): { value?: T; error?: unknown; done: boolean } {
+function outcome<T>(p: Promise<T>): { value?: T; error?: unknown; done: boolean } {
   const out: { value?: T; error?: unknown; done: boolean } = { done: false };
   p.then(
     (value) => Object.assign(out, { value, done: true }),
@@ -45,9 +45,9 @@ describe('WorkerRegistry.supersede', () => {
           log.push(`${name} cleanup ends`);
         }
       };
-    const first = settle(t.registry.supersede('scene:1', job('A')));
+    const first = outcome(t.registry.supersede('scene:1', job('A')));
     await jest.advanceTimersByTimeAsync(10);
-    const second = settle(t.registry.supersede('scene:1', job('B')));
+    const second = outcome(t.registry.supersede('scene:1', job('B')));
     await flush();
     expect(log).toEqual(['A start', 'A cleanup begins']);
     await jest.advanceTimersByTimeAsync(50);
@@ -75,9 +75,9 @@ describe('WorkerRegistry.supersede', () => {
           log.push(`${name} finally done`);
         }
       };
-    const a = settle(t.registry.supersede('k', job('A')));
-    const b = settle(t.registry.supersede('k', job('B')));
-    const c = settle(t.registry.supersede('k', job('C')));
+    const a = outcome(t.registry.supersede('k', job('A')));
+    const b = outcome(t.registry.supersede('k', job('B')));
+    const c = outcome(t.registry.supersede('k', job('C')));
     await jest.advanceTimersByTimeAsync(100);
     expect(log).toEqual(['A start', 'A finally', 'A finally done', 'C start']);
     expect(a.error).toBeInstanceOf(SupersededError);
@@ -89,8 +89,8 @@ describe('WorkerRegistry.supersede', () => {
   it('runs with different keys do not supersede each other', async () => {
     useFakeTime();
     t = await createApp({});
-    const a = settle(t.registry.supersede('a', () => sleep(100).then(() => 'a')));
-    const b = settle(t.registry.supersede('b', () => sleep(100).then(() => 'b')));
+    const a = outcome(t.registry.supersede('a', () => sleep(100).then(() => 'a')));
+    const b = outcome(t.registry.supersede('b', () => sleep(100).then(() => 'b')));
     await jest.advanceTimersByTimeAsync(100);
     expect([a.value, b.value]).toEqual(['a', 'b']);
   });
@@ -104,8 +104,8 @@ describe('WorkerRegistry.supersede', () => {
       await sleep(100);
       return runs;
     };
-    const a = settle(t.registry.supersede('j', fn, { mode: 'join' }));
-    const b = settle(t.registry.supersede('j', fn, { mode: 'join' }));
+    const a = outcome(t.registry.supersede('j', fn, { mode: 'join' }));
+    const b = outcome(t.registry.supersede('j', fn, { mode: 'join' }));
     await jest.advanceTimersByTimeAsync(100);
     expect([a.value, b.value, runs]).toEqual([1, 1, 1]);
   });
@@ -120,8 +120,8 @@ describe('WorkerRegistry.supersede', () => {
       log.push(`${name} end`);
       return name;
     };
-    const a = settle(t.registry.supersede('q', fn('A'), { mode: 'queue' }));
-    const b = settle(t.registry.supersede('q', fn('B'), { mode: 'queue' }));
+    const a = outcome(t.registry.supersede('q', fn('A'), { mode: 'queue' }));
+    const b = outcome(t.registry.supersede('q', fn('B'), { mode: 'queue' }));
     await jest.advanceTimersByTimeAsync(200);
     expect(log).toEqual(['A start', 'A end', 'B start', 'B end']);
     expect([a.value, b.value]).toEqual(['A', 'B']);
@@ -136,10 +136,10 @@ describe('WorkerRegistry.supersede', () => {
       got.push((yield ch.recv()) as number);
       yield sleep(1_000);
     };
-    const a = settle(t.registry.supersede('r', reader));
+    const a = outcome(t.registry.supersede('r', reader));
     await ch.send(1);
     await flush();
-    const b = settle(t.registry.supersede('r', reader));
+    const b = outcome(t.registry.supersede('r', reader));
     await jest.advanceTimersByTimeAsync(1_000);
     expect(a.error).toBeInstanceOf(SupersededError);
     expect(got).toEqual([1]);
@@ -178,10 +178,10 @@ describe('@Supersede', () => {
     useFakeTime();
     t = await createApp({ providers: [Scenes] });
     const scenes = t.app.get(Scenes);
-    const a = settle(scenes.update('lobby', 'A'));
-    const other = settle(scenes.update('hall', 'X'));
+    const a = outcome(scenes.update('lobby', 'A'));
+    const other = outcome(scenes.update('hall', 'X'));
     await jest.advanceTimersByTimeAsync(10);
-    const b = settle(scenes.update('lobby', 'B'));
+    const b = outcome(scenes.update('lobby', 'B'));
     await flush();
     expect(a.error).toBeInstanceOf(SupersededError);
     expect(scenes.log).toEqual([
@@ -199,8 +199,8 @@ describe('@Supersede', () => {
     useFakeTime();
     t = await createApp({ providers: [Scenes] });
     const scenes = t.app.get(Scenes);
-    const a = settle(scenes.single('a'));
-    const b = settle(scenes.single('b'));
+    const a = outcome(scenes.single('a'));
+    const b = outcome(scenes.single('b'));
     await jest.advanceTimersByTimeAsync(100);
     expect(a.error).toBeInstanceOf(SupersededError);
     expect(b.value).toBe('b');

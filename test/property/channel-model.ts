@@ -21,6 +21,8 @@ export class ChannelModel {
   private readonly received: string[][];
   private readonly closedReported: boolean[];
   private readonly commitStep = new Map<string, number>();
+  /** Receivers on each channel that were killed: each may have put a value back beyond `cap`. */
+  private readonly putBacks: number[];
   private readonly receiveStep = new Map<string, number>();
 
   constructor(
@@ -33,6 +35,16 @@ export class ChannelModel {
     this.committed = Array.from({ length: n }, () => []);
     this.received = Array.from({ length: n }, () => []);
     this.closedReported = new Array<boolean>(n).fill(false);
+    this.putBacks = new Array<number>(n).fill(0);
+  }
+
+  /**
+   * A goroutine parked receiving on `c` was killed: a value already handed to it but not yet
+   * seen by its code goes back to the head of `c`, even past its capacity (Go has no such move;
+   * gorx keeps the value rather than lose it).
+   */
+  killedReceiver(c: number): void {
+    this.putBacks[c]!++;
   }
 
   isClosed(c: number): boolean {
@@ -47,6 +59,12 @@ export class ChannelModel {
   /** Values the buffer must hold now. */
   buffered(c: number): number {
     return this.committed[c]!.length - this.received[c]!.length;
+  }
+
+  /** The values the buffer must hold now, oldest first (FIFO: the order their sends completed). */
+  bufferedValues(c: number): string[] {
+    const out = new Set(this.received[c]);
+    return this.committed[c]!.filter((v) => !out.has(v));
   }
 
   capacity(c: number): number {
@@ -95,8 +113,12 @@ export class ChannelModel {
   /** The real channels agree with the model: length, `length <= capacity`, closed. */
   checkChannels(chans: readonly ChanInfo[], at: string): void {
     chans.forEach((ch, c) => {
-      const cap = this.capacity(c);
-      this.trace.expect(ch.length <= cap, `${at}: c${c}.length ${ch.length} > capacity ${cap}`);
+      const cap = this.capacity(c) + this.putBacks[c]!;
+      this.trace.expect(
+        ch.length <= cap,
+        `${at}: c${c}.length ${ch.length} > capacity ${this.capacity(c)}` +
+          (this.putBacks[c]! > 0 ? ` + ${this.putBacks[c]} killed receivers` : ''),
+      );
       this.trace.expect(
         ch.length === this.buffered(c),
         `${at}: c${c}.length is ${ch.length}, the model buffers ${this.buffered(c)} ` +

@@ -2,17 +2,16 @@
 // against a reference model (program-runner.ts), and random selects over several ready cases
 // (select-scene.ts). fast-check drives every choice, including select's random pick (seeded), so
 // a failure shrinks to a small program and its trace, and replays from the printed seed.
-// PROPERTY_RUNS=<n> multiplies nothing but overrides every run count, for a longer bug hunt.
+// PROPERTY_RUNS=<n> overrides every run count (test/helpers/property-runs.ts), for a longer bug hunt.
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { chan, recv, send, trySelect, type SelectCase } from 'gorx';
 import { expectNothingLeft } from '../helpers/leaks.js';
+import { propertyRuns } from '../helpers/property-runs.js';
 import { runProgram } from './program-runner.js';
 import { printable, programArb, type Program } from './random-program.js';
 import { runSelectScene, selectSceneArb } from './select-scene.js';
 import { withSeededRandom } from './seeded-random.js';
-
-const runs = (n: number): number => Number(process.env.PROPERTY_RUNS ?? n);
 
 afterEach(() => expectNothingLeft());
 
@@ -49,6 +48,7 @@ const regressions: Program[] = [
       ],
       [{ kind: 'recv', ch: 1, abort: 'never' }],
     ],
+    kinds: [],
     picks: [0, 0, 0, 0],
     seed: 0,
   }),
@@ -60,7 +60,7 @@ describe('channels under random concurrent programs', () => {
       'select keep their contracts; len <= cap at every step; nothing stays parked',
     async () => {
       await fc.assert(fc.asyncProperty(programArb(), runProgram), {
-        numRuns: runs(500),
+        numRuns: propertyRuns(500),
         examples: regressions.map((p) => [p]),
       });
     },
@@ -70,7 +70,9 @@ describe('channels under random concurrent programs', () => {
 
 describe('select with several ready cases', () => {
   it('commits exactly one case: every other channel, waiting sender and waiting receiver is untouched', async () => {
-    await fc.assert(fc.asyncProperty(selectSceneArb(), runSelectScene), { numRuns: runs(500) });
+    await fc.assert(fc.asyncProperty(selectSceneArb(), runSelectScene), {
+      numRuns: propertyRuns(500),
+    });
   }, 600_000);
 });
 
@@ -130,7 +132,7 @@ describe('select fairness', () => {
           });
         }),
       ),
-      { numRuns: runs(100) },
+      { numRuns: propertyRuns(100) },
     );
   }, 600_000);
 });

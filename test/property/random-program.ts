@@ -46,7 +46,22 @@ export type OpSpec =
   | { readonly kind: 'trySend' | 'tryRecv'; readonly ch: number }
   | { readonly kind: 'close'; readonly ch: number; readonly withError: boolean }
   | { readonly kind: 'select'; readonly cases: readonly AnyCaseSpec[]; readonly abort: AbortMode }
-  | { readonly kind: 'trySelect'; readonly cases: readonly AnyCaseSpec[] };
+  | { readonly kind: 'trySelect'; readonly cases: readonly AnyCaseSpec[] }
+  /** `for await (const v of range(ch, ...))`, leaving the loop after `max` values. */
+  | {
+      readonly kind: 'range';
+      readonly ch: number;
+      readonly max: number;
+      readonly abort: AbortMode;
+    };
+
+/**
+ * How an actor runs: a plain async function (its blocking ops take an AbortSignal), an async
+ * goroutine (`go(async (ctx) => ...)`: its blocking ops are bound to it with `ch.recv(ctx)`), or a
+ * generator goroutine (`go(function* () {...})`: it yields each op, a kill stops it at the yield).
+ * The scheduler may kill a goroutine actor while it is parked.
+ */
+export type ActorKind = 'plain' | 'async' | 'generator';
 
 export interface Program {
   /** Capacity of each channel `c0`, `c1`, ... */
@@ -55,7 +70,13 @@ export interface Program {
   readonly promises: readonly ('resolve' | 'reject')[];
   /** The op list of each actor `a0`, `a1`, ... */
   readonly actors: readonly (readonly OpSpec[])[];
-  /** Scheduler choices: step `k` performs move `picks[k] % (number of possible moves)`. */
+  /** How each actor runs (missing entries: 'plain'). */
+  readonly kinds: readonly ActorKind[];
+  /**
+   * Scheduler choices: step `k` performs move `picks[k] % (number of possible moves)`. Past the
+   * end of `picks`, choices come from a generator seeded by `seed`, so long runs keep varying
+   * their interleavings (shrinking still shortens `picks` first).
+   */
   readonly picks: readonly number[];
   /** Seed of `Math.random` (select's choice among ready cases). */
   readonly seed: number;
@@ -128,6 +149,15 @@ const opSpec: fc.Arbitrary<OpSpec> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record({
+      kind: fc.constant('range' as const),
+      ch: chIndex,
+      max: fc.integer({ min: 1, max: 3 }),
+      abort: abortMode,
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
       kind: fc.constant('recvCallback' as const),
       ch: chIndex,
       abort: abortMode,
@@ -184,12 +214,17 @@ export function showOp(op: OpSpec): string {
       return `select[${op.cases.map(showCase).join(', ')}]${op.abort === 'never' ? '' : ` (abort ${op.abort})`}`;
     case 'trySelect':
       return `trySelect[${op.cases.map(showCase).join(', ')}]`;
+    case 'range':
+      return `range c${op.ch} (up to ${op.max})${showAbort(op.abort)}`;
     case 'recvCallback':
       return `recvCallback c${op.ch}${showThen(op.then)}${showAbort(op.abort)}`;
     case 'selectCallback':
       return `selectCallback[${op.cases.map(showCase).join(', ')}]${showThen(op.then)}${showAbort(op.abort)}`;
   }
 }
+
+const showKind = (kind: ActorKind | undefined): string =>
+  kind === undefined || kind === 'plain' ? '' : ` (${kind} goroutine)`;
 
 /** Multi-line description printed by fast-check for a counterexample. */
 export function showProgram(p: Program): string {
@@ -199,7 +234,8 @@ export function showProgram(p: Program): string {
         ? ''
         : `; promises: ${p.promises.map((o, i) => `p${i} ${o}s`).join(', ')}`),
     ...p.actors.map(
-      (ops, i) => `a${i}: ${ops.length === 0 ? '(nothing)' : ops.map(showOp).join('; ')}`,
+      (ops, i) =>
+        `a${i}${showKind(p.kinds[i])}: ${ops.length === 0 ? '(nothing)' : ops.map(showOp).join('; ')}`,
     ),
     `picks: [${p.picks.join(', ')}], seed: ${p.seed}`,
   ];
@@ -211,7 +247,7 @@ export function printable(program: Program): Program {
   return Object.assign(program, { [fc.toStringMethod]: () => showProgram(program) });
 }
 
-/** A random program: 1-3 channels, 3-5 actors of up to `maxOps` ops each. */
+/** A random program: 1-3 channels, 3-5 actors (plain or goroutines) of up to `maxOps` ops each. */
 export function programArb(maxOps = 8): fc.Arbitrary<Program> {
   return fc
     .record({
@@ -223,6 +259,14 @@ export function programArb(maxOps = 8): fc.Arbitrary<Program> {
         maxLength: MAX_PROMISES,
       }),
       actors: fc.array(fc.array(opSpec, { maxLength: maxOps }), { minLength: 3, maxLength: 5 }),
+      kinds: fc.array(
+        fc.oneof(
+          { weight: 2, arbitrary: fc.constant<ActorKind>('plain') },
+          { weight: 1, arbitrary: fc.constant<ActorKind>('async') },
+          { weight: 1, arbitrary: fc.constant<ActorKind>('generator') },
+        ),
+        { maxLength: 5 },
+      ),
       picks: fc.array(fc.nat({ max: 99 }), { maxLength: 5 * maxOps * 2 }),
       seed: fc.integer(),
     })

@@ -1,12 +1,11 @@
 /**
  * Select scenes: a few channels set up with buffered values, waiting receivers or waiting senders
  * (or closed), then one `select` / `trySelect` over random cases, most of them ready at once.
- * A queue model of each channel (buffer, receive queue, send queue) predicts exactly what the one
- * fired case may change; everything else (other channels, other waiters, the losing cases) must be
+ * The shared channel model (channel-model.ts: buffer, closed, values in and out) plus the waiter
+ * queues of each channel predict exactly what the one fired case may change; everything else (other channels, other waiters, the losing cases) must be
  * untouched. When nothing is ready the select parks, and one "trigger" op on one channel must wake
  * it through at most one case.
  */
-import { setImmediate as realSetImmediate } from 'node:timers';
 import fc from 'fast-check';
 import {
   ChannelClosedError,
@@ -20,6 +19,8 @@ import {
   type TryRecvResult,
 } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
+import { flush, macrotask } from '../helpers/turns.js';
+import { ChannelModel } from './channel-model.js';
 import { CAPACITIES, showCase, type CaseSpec } from './random-program.js';
 import { withSeededRandom } from './seeded-random.js';
 import { Trace, describeError } from './trace.js';
@@ -147,12 +148,13 @@ type TriggerResult =
   | { kind: 'trySend'; sent: boolean | 'closed' }
   | { kind: 'tryRecv'; got: TryRecvResult<string> };
 
-interface ChanModel {
-  readonly cap: number;
-  readonly buffer: string[];
+/**
+ * The waiter queues of one channel (Go's `recvq`/`sendq`). The rest of the channel's state (buffer,
+ * closed, the values in and out) is the shared ChannelModel (channel-model.ts).
+ */
+interface Queues {
   recvq: Entry[];
   sendq: Entry[];
-  closed: boolean;
 }
 
 /** What the model says must have happened to each waiter and to the select. */
@@ -164,15 +166,14 @@ interface Effects {
 
 const isSelect = (e: Entry): e is SelectEntry => 'select' in e;
 
-async function settle(): Promise<void> {
-  for (let i = 0; i < 20; i++) await Promise.resolve();
-}
-
 class SceneRun {
   private readonly chans: Chan<string>[];
-  private readonly model: ChanModel[];
+  private readonly model: Queues[];
+  /** Buffer, closed flag and value accounting: the same model as the random programs'. */
+  private readonly values: ChannelModel;
   private readonly waiting: Waiting[] = [];
-  private readonly values: (string | undefined)[];
+  /** The value each send case offers. */
+  private readonly sent: (string | undefined)[];
   private readonly built: SelectCase[];
   private readonly trace = new Trace(false);
   private readonly selectController = new AbortController();
@@ -181,26 +182,24 @@ class SceneRun {
 
   constructor(private readonly scene: SelectScene) {
     this.chans = scene.chans.map((c, i) => chan<string>(c.capacity, { name: `c${i}` }));
-    this.model = scene.chans.map((c) => ({
-      cap: c.capacity,
-      buffer: [],
-      recvq: [],
-      sendq: [],
-      closed: false,
-    }));
-    this.values = scene.cases.map((c, i) => (c.dir === 'send' ? `case${i}` : undefined));
+    this.model = scene.chans.map(() => ({ recvq: [], sendq: [] }));
+    this.values = new ChannelModel(
+      scene.chans.map((c) => c.capacity),
+      this.trace,
+    );
+    this.sent = scene.cases.map((c, i) => (c.dir === 'send' ? `case${i}` : undefined));
     this.built = scene.cases.map((c, i) => {
       const ch = c.ch === null ? null : this.chans[c.ch]!;
-      return c.dir === 'recv' ? recv(ch) : send(ch, this.values[i]!);
+      return c.dir === 'recv' ? recv(ch) : send(ch, this.sent[i]!);
     });
   }
 
   async run(): Promise<void> {
-    await new Promise((resolve) => realSetImmediate(resolve));
+    await macrotask();
     this.trace.expect(parkedCount() === 0, `${parkedCount()} ops parked before the scene started`);
     try {
       this.setUp();
-      await settle();
+      await flush();
       this.compare('after set-up', false);
       this.trace.throwIfViolated();
       const ready = this.scene.cases.map((c) => this.ready(c));
@@ -212,7 +211,7 @@ class SceneRun {
     } finally {
       for (const w of this.waiting) w.controller.abort(w.reason);
       this.selectController.abort(new Error('clean-up after a failure'));
-      await settle();
+      await flush();
     }
   }
 
@@ -223,7 +222,7 @@ class SceneRun {
       for (let k = 0; k < setup.buffered; k++) {
         const v = `c${c}.buf${k}`;
         this.trace.expect(ch.trySend(v), `set-up: trySend ${v} failed`);
-        m.buffer.push(v);
+        this.put(c, v, 'set-up');
       }
       for (let k = 0; k < setup.receivers; k++) {
         m.recvq.push(this.park(`receiver c${c}#${k}`, undefined, (signal) => ch.recv({ signal })));
@@ -234,7 +233,7 @@ class SceneRun {
       }
       if (setup.closed) {
         ch.close();
-        m.closed = true;
+        this.values.close(c, undefined);
       }
     });
   }
@@ -263,10 +262,11 @@ class SceneRun {
   private ready(c: CaseSpec): boolean {
     if (c.ch === null) return false;
     const m = this.model[c.ch]!;
-    if (m.closed) return true;
+    const v = this.values;
+    if (v.isClosed(c.ch)) return true;
     return c.dir === 'recv'
-      ? m.buffer.length > 0 || m.sendq.length > 0
-      : m.recvq.length > 0 || m.buffer.length < m.cap;
+      ? v.buffered(c.ch) > 0 || m.sendq.length > 0
+      : m.recvq.length > 0 || v.buffered(c.ch) < v.capacity(c.ch);
   }
 
   private async runTrySelect(ready: boolean[]): Promise<void> {
@@ -274,13 +274,13 @@ class SceneRun {
     try {
       result = trySelect(this.built);
     } catch (error) {
-      await settle();
+      await flush();
       this.trace.note(`trySelect threw ${describeError(error)}`);
       this.expectClosedSendCase(error, ready);
       this.compare('after trySelect threw', false);
       return;
     }
-    await settle();
+    await flush();
     if (result === undefined) {
       this.trace.note('trySelect -> default');
       this.trace.expect(!ready.includes(true), 'trySelect took the default while a case was ready');
@@ -300,13 +300,13 @@ class SceneRun {
       (v) => (settled = { ok: true, value: v }),
       (error: unknown) => (settled = { ok: false, error }),
     );
-    await settle();
+    await flush();
     const outcome = settled as Settled | null;
     if (ready.includes(true)) {
       if (outcome === null) {
         this.trace.violate('select parked although a case was ready');
         controller.abort(reason);
-        await settle();
+        await flush();
         return;
       }
       let effects: Effects | undefined;
@@ -337,14 +337,14 @@ class SceneRun {
     this.trace.throwIfViolated();
 
     const real = this.triggerReal();
-    await settle();
+    await flush();
     const after = settled as Settled | null;
     const effects = this.triggerModel(real, after);
     this.checkSelectAgainstModel(after, effects);
     const stillParked = after === null;
     if (stillParked) {
       controller.abort(reason);
-      await settle();
+      await flush();
       const end = settled as Settled | null;
       this.trace.expect(
         end !== null && !end.ok && end.error === reason,
@@ -361,7 +361,7 @@ class SceneRun {
     const { kind, ch: c } = this.scene.trigger;
     const ch = this.chans[c]!;
     if (kind === 'close') {
-      const wasClosed = this.model[c]!.closed;
+      const wasClosed = this.values.isClosed(c);
       try {
         ch.close();
         this.trace.note(`trigger: close c${c}`);
@@ -400,11 +400,12 @@ class SceneRun {
     const selectSendValue = (): string => {
       if (selectOutcome === null || !selectOutcome.ok) return '(select did not fire)';
       const r = selectOutcome.value as { index: number };
-      return this.values[r.index] ?? '(select fired a recv case)';
+      return this.sent[r.index] ?? '(select fired a recv case)';
     };
+    const closed = this.values.isClosed(c);
     if (real.kind === 'close') {
-      if (m.closed) return effects;
-      m.closed = true;
+      if (closed) return effects;
+      this.values.close(c, undefined);
       for (const e of m.recvq) this.complete(e, effects, { ok: false, error: 'closed' });
       for (const e of m.sendq) this.complete(e, effects, { ok: false, error: 'closed' });
       m.recvq = [];
@@ -413,36 +414,43 @@ class SceneRun {
     }
     if (real.kind === 'trySend') {
       const v = `trigger.${c}`;
-      const expected = m.closed ? 'closed' : m.recvq.length > 0 || m.buffer.length < m.cap;
+      const expected = closed
+        ? 'closed'
+        : m.recvq.length > 0 || this.values.buffered(c) < this.values.capacity(c);
       this.trace.expect(
         real.sent === expected,
         `trigger trySend: got ${real.sent}, the model says ${expected}`,
       );
       if (expected === true) {
         const r = m.recvq.shift();
-        if (r !== undefined) this.complete(r, effects, { ok: true, value: v });
-        else m.buffer.push(v);
+        this.put(c, v, 'trigger trySend');
+        if (r !== undefined) {
+          this.take(c, 'trigger trySend -> waiting receiver');
+          this.complete(r, effects, { ok: true, value: v });
+        }
       }
       return effects;
     }
     let expected: string | undefined;
-    if (m.buffer.length > 0) {
-      expected = m.buffer.shift()!;
+    if (this.values.buffered(c) > 0) {
+      expected = this.take(c, 'trigger tryRecv');
       const s = m.sendq.shift();
       if (s !== undefined) {
-        m.buffer.push(isSelect(s) ? selectSendValue() : s.value!);
+        this.put(c, isSelect(s) ? selectSendValue() : s.value!, 'a waiting sender refills');
         this.complete(s, effects, { ok: true, value: undefined });
       }
     } else {
       const s = m.sendq.shift();
       if (s !== undefined) {
         expected = isSelect(s) ? selectSendValue() : s.value!;
+        this.put(c, expected, 'a waiting sender');
+        this.take(c, 'trigger tryRecv');
         this.complete(s, effects, { ok: true, value: undefined });
       }
     }
     const got = real.got;
     this.trace.expect(
-      got.ok ? got.value === expected : expected === undefined && got.closed === m.closed,
+      got.ok ? got.value === expected : expected === undefined && got.closed === closed,
       `trigger tryRecv: got ${JSON.stringify(got)}, the model expects ${String(expected)}`,
     );
     return effects;
@@ -456,6 +464,20 @@ class SceneRun {
     if (effects.selectFired !== null) return; // its other entries were withdrawn at commit
     effects.selectFired = { dir: e.dir, ch: e.ch, ok: result.ok };
     this.removeSelectEntries();
+  }
+
+  /** A value enters channel `c` (a send completed). */
+  private put(c: number, v: string, label: string): void {
+    this.trace.step++;
+    this.values.commit(c, v, label);
+  }
+
+  /** The oldest value leaves channel `c`; returns it. */
+  private take(c: number, label: string): string {
+    const v = this.values.bufferedValues(c)[0]!;
+    this.trace.step++;
+    this.values.receive(c, v, label);
+    return v;
   }
 
   private removeSelectEntries(): void {
@@ -521,24 +543,33 @@ class SceneRun {
       return effects;
     }
     const m = this.model[c.ch]!;
+    const ch = c.ch;
     if (c.dir === 'send') {
-      this.trace.expect(!m.closed, `a send case on closed c${c.ch} fired instead of throwing`);
+      this.trace.expect(
+        !this.values.isClosed(ch),
+        `a send case on closed c${ch} fired instead of throwing`,
+      );
       this.trace.expect(r.ok && r.value === undefined, `send case result ${JSON.stringify(r)}`);
       const w = m.recvq.shift();
-      if (w !== undefined) this.complete(w, effects, { ok: true, value: this.values[r.index] });
-      else m.buffer.push(this.values[r.index]!);
-    } else if (m.buffer.length > 0 || m.sendq.length > 0) {
+      this.put(ch, this.sent[r.index]!, `select case ${r.index}`);
+      if (w !== undefined) {
+        this.take(ch, `select case ${r.index} -> waiting receiver`);
+        this.complete(w, effects, { ok: true, value: this.sent[r.index] });
+      }
+    } else if (this.values.buffered(ch) > 0 || m.sendq.length > 0) {
       let expected: string;
-      if (m.buffer.length > 0) {
-        expected = m.buffer.shift()!;
+      if (this.values.buffered(ch) > 0) {
+        expected = this.take(ch, `select case ${r.index}`);
         const s = m.sendq.shift();
         if (s !== undefined) {
-          m.buffer.push((s as Waiting).value!);
+          this.put(ch, (s as Waiting).value!, 'a waiting sender refills');
           this.complete(s, effects, { ok: true, value: undefined });
         }
       } else {
         const s = m.sendq.shift() as Waiting;
         expected = s.value!;
+        this.put(ch, expected, 'a waiting sender');
+        this.take(ch, `select case ${r.index}`);
         this.complete(s, effects, { ok: true, value: undefined });
       }
       this.trace.expect(
@@ -558,7 +589,7 @@ class SceneRun {
     this.trace.expect(
       error instanceof ChannelClosedError &&
         this.scene.cases.some(
-          (c, i) => ready[i] && c.dir === 'send' && c.ch !== null && this.model[c.ch]!.closed,
+          (c, i) => ready[i] && c.dir === 'send' && c.ch !== null && this.values.isClosed(c.ch),
         ),
       `rejected ${describeError(error)} without a ready send case on a closed channel`,
     );
@@ -567,15 +598,7 @@ class SceneRun {
   /** Real channels and waiters against the model: lengths, who has settled and with what. */
   private compare(when: string, selectParked: boolean, given?: Effects): void {
     const effects = given ?? { waiters: new Map(), selectFired: null };
-    this.chans.forEach((ch, c) => {
-      const m = this.model[c]!;
-      this.trace.expect(
-        ch.length === m.buffer.length,
-        `${when}: c${c}.length ${ch.length}, model ${m.buffer.length}`,
-      );
-      this.trace.expect(ch.length <= ch.capacity, `${when}: c${c}.length ${ch.length} > capacity`);
-      this.trace.expect(ch.closed === m.closed, `${when}: c${c}.closed ${ch.closed}`);
-    });
+    this.values.checkChannels(this.chans, when);
     for (const w of this.waiting) {
       if (w.controller.signal.aborted) continue;
       const want = effects.waiters.get(w);
@@ -615,7 +638,7 @@ class SceneRun {
   private async cleanUp(): Promise<void> {
     const parked = this.waiting.filter((w) => w.settled === null);
     for (const w of parked) w.controller.abort(w.reason);
-    await settle();
+    await flush();
     for (const w of parked) {
       this.trace.expect(
         w.settled !== null && !w.settled.ok && w.settled.error === w.reason,
@@ -624,14 +647,20 @@ class SceneRun {
     }
     this.trace.expect(parkedCount() === 0, `after clean-up: ${parkedCount()} ops still parked`);
     this.chans.forEach((ch, c) => {
+      const want = this.values.bufferedValues(c);
       const drained: string[] = [];
-      for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) drained.push(r.value);
-      const want = this.model[c]!.buffer;
+      for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) {
+        drained.push(r.value);
+        this.trace.step++;
+        this.values.receive(c, r.value, `drain c${c}`);
+      }
       this.trace.expect(
         drained.join(' ') === want.join(' '),
         `drain c${c}: got [${drained.join(' ')}], the model buffers [${want.join(' ')}]`,
       );
     });
+    // Nothing lost, nothing received twice, FIFO: the checks the random programs end with.
+    this.values.checkFinal();
   }
 }
 

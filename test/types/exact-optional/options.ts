@@ -24,8 +24,10 @@ import type {
 import type {
   BackgroundWorkerOptions,
   BackoffOptions,
+  GorxBoardOptions,
   GorxClusterOptions,
   GorxFeatureOptions,
+  GorxMetricsOptions,
   GorxModuleOptions,
   GorxRootOptions,
   MaxRestartsOptions,
@@ -35,7 +37,12 @@ import type {
   SupersedeRunOptions,
   WorkerOverride,
 } from 'gorx/nest';
-import type { MergeGoOptions, SwitchGoOptions, ToChannelOptions } from 'gorx/rxjs';
+import type {
+  FromChannelGoOptions,
+  MergeGoOptions,
+  SwitchGoOptions,
+  ToChannelOptions,
+} from 'gorx/rxjs';
 import type { BridgedSendOptions, ThreadOptions, ThreadPoolOptions } from 'gorx/threads';
 
 /** The optional keys of T. */
@@ -61,6 +68,9 @@ export const checked: { [name: string]: true } = {
   ToChannelOptions: true satisfies AcceptsUndefined<ToChannelOptions>,
   SwitchGoOptions: true satisfies AcceptsUndefined<SwitchGoOptions>,
   MergeGoOptions: true satisfies AcceptsUndefined<MergeGoOptions>,
+  FromChannelGoOptions: true satisfies AcceptsUndefined<FromChannelGoOptions>,
+  GorxMetricsOptions: true satisfies AcceptsUndefined<GorxMetricsOptions>,
+  GorxBoardOptions: true satisfies AcceptsUndefined<GorxBoardOptions>,
   BackgroundWorkerOptions: true satisfies AcceptsUndefined<BackgroundWorkerOptions>,
   BackoffOptions: true satisfies AcceptsUndefined<BackoffOptions>,
   MaxRestartsOptions: true satisfies AcceptsUndefined<MaxRestartsOptions>,

@@ -1,4 +1,6 @@
-/** Channels close with an `Error`; RxJS errors can be anything. */
+/** Shared by the adapters (never exported): what a channel may be closed with. */
+
+/** Channels close with an `Error`; RxJS errors and iterator throws can be anything. */
 export function asError(e: unknown): Error {
   // Error-shaped objects from another realm (a DOMException abort reason under a VM) pass as is.
   if (
@@ -8,9 +10,4 @@ export function asError(e: unknown): Error {
     return e as Error;
   }
   return new Error(String(e), { cause: e });
-}
-
-/** Surfaces an error nobody is subscribed to hear (gorx's panic rule: never swallowed). */
-export function reportLater(e: unknown): void {
-  void Promise.reject(e);
 }
