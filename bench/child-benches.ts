@@ -8,7 +8,7 @@ import csp from 'js-csp';
 import { Chan as TsChan } from 'ts-chan';
 import { Effect, Queue } from 'effect';
 import { run, spawn, suspend } from 'effection';
-import { now, settle } from './harness.js';
+import { now, settle, verify } from './harness.js';
 
 function rss(): number {
   return process.memoryUsage().rss;
@@ -145,6 +145,9 @@ type Blocker = (n: number) => Promise<void>;
  */
 const retain: unknown[] = [];
 
+/** Incremented by every blocked task right before it blocks (checked before memory is read). */
+let parked = 0;
+
 /** Starts n goroutines (or peers' tasks) that block forever; resolves once all are blocked. */
 export const BLOCKED: Record<string, Blocker> = {
   'gorx go(async), recv(ctx)': async (n) => {
@@ -152,6 +155,7 @@ export const BLOCKED: Record<string, Blocker> = {
     for (let i = 0; i < n; i++) {
       retain.push(
         go(async (ctx) => {
+          parked++;
           await ch.recv(ctx);
         }),
       );
@@ -163,6 +167,7 @@ export const BLOCKED: Record<string, Blocker> = {
     for (let i = 0; i < n; i++) {
       retain.push(
         go(async (ctx) => {
+          parked++;
           await ch.recv({ signal: ctx.signal });
         }),
       );
@@ -174,6 +179,7 @@ export const BLOCKED: Record<string, Blocker> = {
     for (let i = 0; i < n; i++) {
       retain.push(
         go(async () => {
+          parked++;
           await ch.recv();
         }),
       );
@@ -184,6 +190,7 @@ export const BLOCKED: Record<string, Blocker> = {
     for (let i = 0; i < n; i++) {
       retain.push(
         go(function* () {
+          parked++;
           yield ch.recv();
         }),
       );
@@ -192,7 +199,14 @@ export const BLOCKED: Record<string, Blocker> = {
   'Effection spawn': (n) =>
     new Promise((resolve) => {
       void run(function* () {
-        for (let i = 0; i < n; i++) retain.push(yield* spawn(() => suspend()));
+        for (let i = 0; i < n; i++) {
+          retain.push(
+            yield* spawn(function* () {
+              parked++;
+              yield* suspend();
+            }),
+          );
+        }
         resolve();
         yield* suspend();
       });
@@ -203,7 +217,13 @@ export const BLOCKED: Record<string, Blocker> = {
         Effect.gen(function* () {
           const q = yield* Queue.bounded<number>(0);
           retain.push(q);
-          for (let i = 0; i < n; i++) retain.push(yield* Effect.forkChild(Queue.take(q)));
+          const body = Effect.andThen(
+            Effect.sync(() => {
+              parked++;
+            }),
+            Queue.take(q),
+          );
+          for (let i = 0; i < n; i++) retain.push(yield* Effect.forkChild(body));
           yield* Effect.sync(resolve);
           yield* Effect.never;
         }),
@@ -217,8 +237,22 @@ async function blocked(impl: string, n: number): Promise<object> {
   gc();
   const before = process.memoryUsage();
   await fn(n);
+  for (let turn = 0; parked < n; turn++) {
+    verify(turn < 1000, `blocked ${impl}: ${parked} of ${n} blocked`);
+    await settle();
+  }
   await settle();
   await settle();
+  // gorx knows a goroutine is blocked when its operation is tied to it (not the unbound variant,
+  // which gorx sees as running: only the counter can tell there).
+  if (!impl.endsWith('unbound')) {
+    verify(
+      retain.every(
+        (x) => !(x instanceof Object && 'state' in x && 'kill' in x) || x.state === 'blocked',
+      ),
+      `blocked ${impl}: a gorx goroutine is not blocked`,
+    );
+  }
   gc();
   const after = process.memoryUsage();
   return {

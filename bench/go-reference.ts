@@ -13,7 +13,7 @@ export interface GoReference {
   /** One round of every channel and goroutine benchmark (after one unmeasured warm-up round). */
   round(n: number): Sample[];
   /** A whole-process benchmark (`daisy`, `blocked`): one JSON object. */
-  single(mode: string, n: number): Record<string, number> | null;
+  single(mode: string, n: number): Record<string, number>;
 }
 
 function lines(out: string): Record<string, unknown>[] {
@@ -61,7 +61,8 @@ export function goReference(root: string, log: (msg: string) => void): GoReferen
     },
     single(mode, n) {
       const [o] = exec(['-mode', mode, '-n', String(n)]);
-      return (o as Record<string, number> | undefined) ?? null;
+      if (o === undefined) throw new Error(`go reference -mode ${mode} printed no result`);
+      return o as Record<string, number>;
     },
   };
 }

@@ -6,10 +6,10 @@
  * Producers and partners start in a microtask: like a new Stackless tasklet (goless) they first
  * run when the main task blocks, so the timed part includes their work in every implementation.
  */
-import { type Chan, chan, recv, select, send, trySelect } from 'gorx';
-import { type Case, now, sink } from './harness.js';
+import { ChannelClosedError, type Chan, chan, recv, select, send, trySelect } from 'gorx';
+import { type Case, now, sink, sumBelow, verify } from './harness.js';
 
-const later = (fn: () => Promise<void>): Promise<void> => Promise.resolve().then(fn);
+const later = <T>(fn: () => Promise<T>): Promise<T> => Promise.resolve().then(fn);
 
 /**
  * Options of the "with AbortSignal" variants: every operation of both sides is given a live
@@ -32,6 +32,7 @@ function recvIdiomatic(capacity: number, withSignal = false) {
     for (let i = 0; i < n; i++) sum += await ch.recv(opts);
     const ns = now() - t0;
     await producer;
+    verify(sum === sumBelow(n), `gorx recv sum ${sum}, want ${sumBelow(n)}`);
     sink(sum);
     return ns / n;
   };
@@ -52,32 +53,62 @@ function recvFast(capacity: number) {
     }
     const ns = now() - t0;
     await producer;
+    verify(sum === sumBelow(n), `gorx recv sum ${sum}, want ${sumBelow(n)}`);
     sink(sum);
     return ns / n;
   };
 }
 
-/** The partner of `select`: "send 0 then recv" until the channel closes. */
-async function partnerIdiomatic(c: Chan<number>, opts?: { signal: AbortSignal }): Promise<void> {
+/**
+ * The partner of `select`: "send k, then receive" for k = 0, 1, 2, ... until the channel closes,
+ * checking that it receives the values the selects sent (0, 1, 2, ...). Returns its failure, if any.
+ */
+async function partnerIdiomatic(c: Chan<number>, opts?: { signal: AbortSignal }): Promise<string> {
   try {
-    for (;;) {
-      await c.send(0, opts);
-      sink(await c.recv(opts));
+    for (let k = 0; ; k++) {
+      await c.send(k, opts);
+      const v = await c.recv(opts);
+      if (v !== k) return `select partner received ${v}, want ${k}`;
     }
-  } catch {
-    // closed: the benchmark is over
+  } catch (e) {
+    return e instanceof ChannelClosedError ? '' : String(e); // closed: the benchmark is over
   }
 }
 
-async function partnerFast(c: Chan<number>): Promise<void> {
+async function partnerFast(c: Chan<number>): Promise<string> {
   try {
-    for (;;) {
-      if (!c.trySend(0)) await c.send(0);
+    for (let k = 0; ; k++) {
+      if (!c.trySend(k)) await c.send(k);
       const r = c.tryRecv();
-      sink(r.ok ? r.value : await c.recv());
+      const v = r.ok ? r.value : await c.recv();
+      if (v !== k) return `select partner received ${v}, want ${k}`;
     }
-  } catch {
-    // closed: the benchmark is over
+  } catch (e) {
+    return e instanceof ChannelClosedError ? '' : String(e);
+  }
+}
+
+/**
+ * Checks a select's result: a receive case must get the partner's next value; counts both kinds.
+ * The partner alternates, so the selects alternate too (at most one more of one kind).
+ */
+class SelectTally {
+  received = 0;
+  sent = 0;
+  take(index: number, value: number | undefined): void {
+    if (index === 1 || index === 3) {
+      verify(value === this.received, `select received ${value}, want ${this.received}`);
+      this.received++;
+    } else {
+      this.sent++;
+    }
+  }
+  check(n: number, partnerFailure: string): void {
+    verify(partnerFailure === '', partnerFailure);
+    verify(
+      this.received + this.sent === n && Math.abs(this.received - this.sent) <= 1,
+      `selects: ${this.received} receives and ${this.sent} sends, want alternating, ${n} in all`,
+    );
   }
 }
 
@@ -86,16 +117,15 @@ function selectIdiomatic(withSignal: boolean) {
     const c = chan<number>();
     const opts = signalOpts(withSignal);
     const partner = later(() => partnerIdiomatic(c, opts));
+    const tally = new SelectTally();
     const t0 = now();
-    let sum = 0;
     for (let i = 0; i < n; i++) {
-      const r = await select([send(c, 1), recv(c), send(c, 1), recv(c)], opts);
-      if (r.index === 1 || r.index === 3) sum += r.value ?? 0;
+      const r = await select([send(c, tally.sent), recv(c), send(c, tally.sent), recv(c)], opts);
+      tally.take(r.index, r.value);
     }
     const ns = now() - t0;
     c.close();
-    await partner;
-    sink(sum);
+    tally.check(n, await partner);
     return ns / n;
   };
 }
@@ -103,21 +133,23 @@ function selectIdiomatic(withSignal: boolean) {
 async function selectFast(n: number): Promise<number> {
   const c = chan<number>();
   const partner = later(() => partnerFast(c));
+  const tally = new SelectTally();
   const t0 = now();
-  let sum = 0;
   for (let i = 0; i < n; i++) {
-    const cases = [send(c, 1), recv(c), send(c, 1), recv(c)] as const;
+    const cases = [send(c, tally.sent), recv(c), send(c, tally.sent), recv(c)] as const;
     const r = trySelect(cases) ?? (await select(cases));
-    if (r.index === 1 || r.index === 3) sum += r.value ?? 0;
+    tally.take(r.index, r.value);
   }
   const ns = now() - t0;
   c.close();
-  await partner;
-  sink(sum);
+  tally.check(n, await partner);
   return ns / n;
 }
 
-/** Nothing can proceed: every select takes Go's `default`. Both styles write it the same way. */
+/**
+ * Nothing can proceed: every select takes Go's `default`. Both styles write it the same way
+ * (`trySelect`), so it is measured and published once (as idiomatic).
+ */
 async function selectDefault(n: number): Promise<number> {
   const c = chan<number>();
   const t0 = now();
@@ -126,7 +158,7 @@ async function selectDefault(n: number): Promise<number> {
     if (trySelect([send(c, 1), recv(c), send(c, 1), recv(c)]) === undefined) defaults++;
   }
   const ns = now() - t0;
-  sink(defaults);
+  verify(defaults === n, `select_default took ${defaults} defaults, want ${n}`);
   return ns / n;
 }
 
@@ -151,7 +183,7 @@ function pingPongIdiomatic(withSignal: boolean) {
     const ns = now() - t0;
     ping.close();
     await partner;
-    sink(sum);
+    verify(sum === sumBelow(n), `gorx ping_pong sum ${sum}, want ${sumBelow(n)}`);
     return ns / n;
   };
 }
@@ -181,7 +213,7 @@ async function pingPongFast(n: number): Promise<number> {
   const ns = now() - t0;
   ping.close();
   await partner;
-  sink(sum);
+  verify(sum === sumBelow(n), `gorx ping_pong sum ${sum}, want ${sumBelow(n)}`);
   return ns / n;
 }
 
@@ -206,7 +238,6 @@ export function gorxChannelCases(): Case[] {
     { bench: 'select', impl: s, run: selectIdiomatic(true) },
     { bench: 'select', impl: f, run: selectFast },
     { bench: 'select_default', impl: i, run: selectDefault },
-    { bench: 'select_default', impl: f, run: selectDefault },
     { bench: 'ping_pong', impl: i, run: pingPongIdiomatic(false) },
     { bench: 'ping_pong', impl: s, run: pingPongIdiomatic(true) },
     { bench: 'ping_pong', impl: f, run: pingPongFast },

@@ -24,6 +24,19 @@ export function now(): number {
   return Number(process.hrtime.bigint());
 }
 
+/**
+ * Fails the run when a benchmark computed the wrong result: a figure is published only for work
+ * that was verifiably done (every implementation, gorx and peers alike, checks its result).
+ */
+export function verify(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`benchmark result is wrong: ${what}`);
+}
+
+/** Sum of 0..n-1: what every receive loop over a producer of 0..n-1 must add up to. */
+export function sumBelow(n: number): number {
+  return (n * (n - 1)) / 2;
+}
+
 let sinkValue = 0;
 
 /** Consumes a result so the JIT cannot drop the work that produced it. */
@@ -42,14 +55,30 @@ export interface Stats {
   median: number;
   min: number;
   max: number;
+  /** First and third quartiles: half the samples lie between them. */
+  q1: number;
+  q3: number;
   count: number;
+}
+
+/** Quantile `q` of sorted values (linear interpolation between closest ranks). */
+function quantile(v: readonly number[], q: number): number {
+  const pos = (v.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return v[lo]! + (v[hi]! - v[lo]!) * (pos - lo);
 }
 
 export function stats(values: readonly number[]): Stats {
   const v = [...values].sort((a, b) => a - b);
-  const mid = v.length >> 1;
-  const median = v.length % 2 === 1 ? v[mid]! : (v[mid - 1]! + v[mid]!) / 2;
-  return { median, min: v[0]!, max: v[v.length - 1]!, count: v.length };
+  return {
+    median: quantile(v, 0.5),
+    min: v[0]!,
+    max: v[v.length - 1]!,
+    q1: quantile(v, 0.25),
+    q3: quantile(v, 0.75),
+    count: v.length,
+  };
 }
 
 /** Results keyed `bench` -> `impl` -> samples. */

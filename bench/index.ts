@@ -6,6 +6,8 @@
  *   --only <a,b>       (BENCH_ONLY=a,b)     only these benchmarks (chan_sync, select, spawn,
  *                                           daisy_chain, blocked, ...); prefix match
  *   --rounds <k>       (BENCH_ROUNDS=k)     measured rounds
+ *   --goroutine-rounds <k> (BENCH_GOROUTINE_ROUNDS=k)  measured rounds of spawn/kill (default:
+ *                                           --rounds; Effection's rounds take seconds each)
  *   --no-go            (BENCH_NO_GO=1)      skip the Go reference
  * Writes the markdown report to stdout and to bench/results.md.
  */
@@ -20,6 +22,7 @@ import { goroutineCases } from './goroutine-cases.js';
 import { goReference } from './go-reference.js';
 import { type Case, Results, roundRobin } from './harness.js';
 import { peerChannelCases } from './peer-channels.js';
+import { floorCases } from './floor.js';
 import { renderReport } from './report.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
   const n = 10_000;
   const warmup = quick ? 1 : 5;
   const rounds = Number(option('rounds', 'BENCH_ROUNDS') ?? (quick ? 3 : 31));
+  const goroutineRounds = Number(option('goroutine-rounds', 'BENCH_GOROUTINE_ROUNDS') ?? rounds);
   const daisyN = quick ? 10_000 : 100_000;
   const daisyRounds = quick ? 1 : 5;
   const blockedSizes = quick ? [10_000] : [100_000, 1_000_000];
@@ -65,15 +69,16 @@ async function main(): Promise<void> {
   // Two groups, each interleaved round-robin on its own: the goroutine lifecycle benchmarks leave
   // tens of thousands of dead goroutines/fibers per sample whose collection, billed to whatever runs
   // next, made channel samples several times slower when both groups shared the rotation.
-  const groups: Case[][] = [[...gorxChannelCases(), ...peerChannelCases()], goroutineCases()].map(
-    (g) => g.filter((c) => wanted(c.bench)),
-  );
-  for (const cases of groups) {
+  const groups: Case[][] = [
+    [...floorCases(), ...gorxChannelCases(), ...peerChannelCases()],
+    goroutineCases(),
+  ].map((g) => g.filter((c) => wanted(c.bench)));
+  for (const [g, cases] of groups.entries()) {
     if (cases.length === 0) continue;
     const benches = new Set(cases.map((c) => c.bench));
     log(`in-process benchmarks: ${[...benches].join(', ')}; n=${n}`);
     const goRound = go === null ? null : () => go.round(n).filter((s) => benches.has(s.bench));
-    await roundRobin(cases, n, warmup, rounds, results, goRound, log);
+    await roundRobin(cases, n, warmup, g === 0 ? rounds : goroutineRounds, results, goRound, log);
   }
 
   if (wanted('daisy_chain')) {
@@ -104,9 +109,7 @@ async function main(): Promise<void> {
       if (size <= 100_000) impls.push('Effection spawn', 'Effect fork');
       for (const impl of impls) {
         const o = child('blocked', impl, size);
-        if (o !== null) {
-          results.add({ bench, impl, value: 0, heapPerG: o.heapPerG, bytesPerG: o.bytesPerG });
-        }
+        results.add({ bench, impl, value: 0, heapPerG: o.heapPerG, bytesPerG: o.bytesPerG });
       }
       const g = go?.single('blocked', size) ?? null;
       if (g !== null) {
@@ -125,8 +128,13 @@ async function main(): Promise<void> {
       env: { ...process.env, BENCH_QUICK: quick ? '1' : '' },
       timeout: 10 * 60_000,
     });
-    if (r.status === 0) threadsSection = `\n${r.stdout}\n`;
-    else log(`threads benchmarks failed (status ${r.status}): ${r.stderr?.slice(0, 500)}`);
+    // A failed child fails the run (no report without its section).
+    if (r.status !== 0) {
+      throw new Error(
+        `threads benchmarks failed (status ${r.status}): ${r.stderr?.slice(0, 2000)}`,
+      );
+    }
+    threadsSection = `\n${r.stdout}\n`;
   }
 
   const report =
@@ -140,6 +148,7 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
       n,
       rounds,
+      goroutineRounds,
       warmup,
       daisyN,
       daisyRounds,
@@ -150,8 +159,11 @@ async function main(): Promise<void> {
   log('written to bench/results.md');
 }
 
-/** Runs one whole-process benchmark in a fresh Node with `--expose-gc`. */
-function child(kind: string, impl: string, size: number): Record<string, number> | null {
+/**
+ * Runs one whole-process benchmark in a fresh Node with `--expose-gc`. A failed child (a wrong
+ * result, a crash, a timeout) fails the whole run: no figure is published without its cell.
+ */
+function child(kind: string, impl: string, size: number): Record<string, number> {
   const r = spawnSync(
     process.execPath,
     ['--expose-gc', '--max-old-space-size=8192', self, '--child', kind, impl, String(size)],
@@ -159,8 +171,9 @@ function child(kind: string, impl: string, size: number): Record<string, number>
   );
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || line === undefined) {
-    log(`${kind} ${impl} n=${size} failed (status ${r.status}): ${r.stderr?.slice(0, 500)}`);
-    return null;
+    throw new Error(
+      `${kind} ${impl} n=${size} failed (status ${r.status}, signal ${r.signal}): ${r.stderr?.slice(0, 2000)}`,
+    );
   }
   return JSON.parse(line) as Record<string, number>;
 }

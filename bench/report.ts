@@ -8,6 +8,8 @@ export interface Facts {
   cpuModel: string;
   n: number;
   rounds: number;
+  /** Measured rounds of the goroutine lifecycle group (spawn, kill). */
+  goroutineRounds: number;
   warmup: number;
   daisyN: number;
   daisyRounds: number;
@@ -47,6 +49,52 @@ function orderedBenches(results: Results): string[] {
 
 const UNIT: Record<string, string> = { daisy_chain: 'ms (whole chain)' };
 
+/** Cells not measured, and why (same code as another column, or results that fail the check). */
+const SAME_CODE: Record<string, Record<string, string>> = {
+  select_default: {
+    'gorx fast-path': 'same code as idiomatic (`trySelect`)',
+    'js-csp': 'wrong results (alts takes its own put)',
+  },
+  select: { 'js-csp': 'wrong results (alts takes its own put)' },
+};
+
+/** The floor each gorx style is divided by (issue 14 item 3). */
+const FLOOR_OF: Record<string, string> = {
+  'gorx idiomatic': 'floor',
+  'gorx idiomatic + signal': 'floor',
+  'gorx fast-path': 'floor fast-path',
+};
+
+/** select_default is synchronous in every style: its floor is the fast-path one. */
+function floorFor(bench: string, impl: string): string | undefined {
+  if (bench === 'select_default') return 'floor fast-path';
+  return FLOOR_OF[impl];
+}
+
+/** Every gorx channel row as a ratio to its floor and to Go, with the spread of its samples. */
+export function renderFloorRatios(results: Results): string {
+  const out = [
+    '| benchmark | gorx style | median ns/op (IQR) | floor used | ÷ floor | ÷ Go |',
+    '|---|---|---:|---|---:|---:|',
+  ];
+  for (const bench of CHANNEL_BENCHES) {
+    for (const impl of Object.keys(FLOOR_OF)) {
+      const list = results.data.get(bench)?.get(impl);
+      if (list === undefined || list.length === 0) continue;
+      const st = stats(list.map((x) => x.value));
+      const floorImpl = floorFor(bench, impl)!;
+      const fl = results.median(bench, floorImpl);
+      const go = results.median(bench, 'go');
+      out.push(
+        `| ${bench} | ${impl} | ${fmt(st.median)} (${fmt(st.q1)}–${fmt(st.q3)}) | ${floorImpl} | ` +
+          `${ratio(fl === undefined ? undefined : st.median / fl)} | ` +
+          `${ratio(go === undefined ? undefined : st.median / go)} |`,
+      );
+    }
+  }
+  return out.join('\n');
+}
+
 /** One line per benchmark, one column per implementation: medians, with the ratio to Go. */
 export function renderMatrix(
   results: Results,
@@ -66,7 +114,7 @@ export function renderMatrix(
     const go = results.median(bench, 'go');
     const cells = cols.map((impl) => {
       const m = results.median(bench, impl);
-      if (m === undefined) return '–';
+      if (m === undefined) return SAME_CODE[bench]?.[impl] ?? '–';
       return impl === 'go' || go === undefined ? fmt(m) : `${fmt(m)} (${ratio(m / go)})`;
     });
     out.push(`| ${bench} | ${cells.join(' | ')} |`);
@@ -84,6 +132,8 @@ const CHANNEL_BENCHES = [
 ];
 const CHANNEL_IMPLS = [
   'go',
+  'floor',
+  'floor fast-path',
   'gorx idiomatic',
   'gorx idiomatic + signal',
   'gorx fast-path',
@@ -121,8 +171,8 @@ function sortImpls<V>(byImpl: Map<string, V>): [string, V][] {
 export function renderTables(results: Results): string {
   const out: string[] = [];
   out.push(
-    '| benchmark | implementation | median | min | max | ÷ Go | ts-chan ÷ this |',
-    '|---|---|---:|---:|---:|---:|---:|',
+    '| benchmark | implementation | median | IQR (q1–q3) | min | max | ÷ Go | ts-chan ÷ this |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
   );
   for (const bench of orderedBenches(results)) {
     if (bench.startsWith('blocked_')) continue;
@@ -133,7 +183,8 @@ export function renderTables(results: Results): string {
       const s = stats(samples.map((x) => x.value));
       const unit = UNIT[bench] ?? 'ns/op';
       out.push(
-        `| ${bench} (${unit}) | ${impl} | ${fmt(s.median)} | ${fmt(s.min)} | ${fmt(s.max)} | ` +
+        `| ${bench} (${unit}) | ${impl} | ${fmt(s.median)} | ${fmt(s.q1)}–${fmt(s.q3)} | ` +
+          `${fmt(s.min)} | ${fmt(s.max)} | ` +
           `${impl === 'go' ? '1.00x' : ratio(go === undefined ? undefined : s.median / go)} | ` +
           `${ratio(ts === undefined ? undefined : ts / s.median)} |`,
       );
@@ -168,7 +219,7 @@ interface Target {
   met: boolean | undefined;
 }
 
-/** The targets of issues 2 and 3, checked against this run's medians. */
+/** The targets of issues 2, 3 and 14, checked against this run's medians. */
 export function checkTargets(results: Results): Target[] {
   const t: Target[] = [];
   const vsGo = (bench: string, impl: string, limit: number): void => {
@@ -208,6 +259,25 @@ export function checkTargets(results: Results): Target[] {
       });
     }
   }
+  // Issue 14 item 4: ratios to the floor, and goroutine lifecycle against Effect.
+  const vs = (bench: string, impl: string, ref: string, limit: number): void => {
+    const m = results.median(bench, impl);
+    const r0 = results.median(bench, ref);
+    const r = m !== undefined && r0 !== undefined ? m / r0 : undefined;
+    t.push({
+      text: `${impl} ${bench} <= ${limit}x ${ref}: ${r === undefined ? 'not measured' : `${r.toFixed(2)}x`}`,
+      met: r === undefined ? undefined : r <= limit,
+    });
+  };
+  for (const b of ['chan_sync', 'chan_buff', 'chan_async', 'select', 'ping_pong']) {
+    vs(b, idi, 'floor', 1.2);
+    if (results.data.get(b)?.has('gorx idiomatic + signal')) {
+      vs(b, 'gorx idiomatic + signal', 'floor', 1.2);
+    }
+    vs(b, fast, 'floor fast-path', 1.2);
+  }
+  vs('spawn', 'gorx go(async)', 'Effect fork', 0.5);
+  vs('kill', 'gorx go(async)', 'Effect fork', 0.6);
   const mem = (bench: string, impl: string, field: 'bytesPerG' | 'heapPerG'): void => {
     const list = results.data.get(bench)?.get(impl);
     const vals = list?.map((s) => s[field]).filter((x): x is number => x !== undefined) ?? [];
@@ -244,7 +314,8 @@ export function renderReport(results: Results, facts: Facts): string {
     `${facts.date}. Node ${facts.node}, ${facts.go ?? 'no Go'}, ${facts.cpus} cores (${facts.cpuModel}), ` +
       `load average ${facts.load}.`,
     `Channel and goroutine benchmarks: n = ${facts.n.toLocaleString('en-US')} operations per sample, ` +
-      `${facts.warmup} warm-up + ${facts.rounds} measured rounds, implementations interleaved round-robin. ` +
+      `${facts.warmup} warm-up + ${facts.rounds} measured rounds (spawn and kill: ${facts.goroutineRounds}), ` +
+      `implementations interleaved round-robin. ` +
       `Daisy chain: ${facts.daisyN.toLocaleString('en-US')} goroutines, ${facts.daisyRounds} child process(es) per implementation.`,
     '',
     '## Summary (median, and ratio to Go)',
@@ -252,6 +323,10 @@ export function renderReport(results: Results, facts: Facts): string {
     renderMatrix(results, CHANNEL_BENCHES, CHANNEL_IMPLS),
     '',
     renderMatrix(results, ['spawn', 'kill'], GOROUTINE_IMPLS),
+    '',
+    '## gorx against the floor (issue 14)',
+    '',
+    renderFloorRatios(results),
     '',
     '## Time',
     '',
@@ -261,7 +336,7 @@ export function renderReport(results: Results, facts: Facts): string {
     '',
     renderMemory(results),
     '',
-    '## Targets (issues 2 and 3)',
+    '## Targets (issues 2, 3 and 14)',
     '',
     targets,
     '',

@@ -5,8 +5,11 @@ import { startWorkerThread } from './internal/worker-thread.js';
 
 /**
  * What a supervised worker receives: its goroutine context (`signal`, `go` for children that die
- * with it) plus supervision. Pass `signal` to every blocking call of an async worker; a generator
- * worker is stopped at its current `yield` anyway.
+ * with it) plus supervision. Like a `GoContext`, it is itself operation options: pass `ctx` to
+ * every blocking gorx call of an async worker (`await ch.recv(ctx)`, `sleep(1000, ctx)`): the
+ * operation is bound to the run's goroutine (a kill withdraws it) with no AbortController and no
+ * listener (it names the run's goroutine through gorx's `goContext`). Pass `ctx.signal` to other
+ * APIs (`fetch`). A generator worker is stopped at its current `yield` anyway.
  *
  * A class (abstract: gorx creates the instances), not an interface, so that
  * `import { WorkerContext } from 'gorx/nest'` without `type` compiles under `isolatedModules` +
@@ -23,7 +26,7 @@ import { startWorkerThread } from './internal/worker-thread.js';
  *   for (;;) {
  *     cursor++;
  *     ctx.heartbeat({ cursor });
- *     await sleep(1000, { signal: ctx.signal });
+ *     await sleep(1000, ctx);
  *   }
  * }
  * ```

@@ -31,6 +31,7 @@ export type {
   TryRecvResult,
   WaitOptions,
 } from './types.js';
+export { goContext } from './types.js';
 export { dumpGoroutines, goroutines } from './goroutines.js';
 export { WaitGroup } from './wait-group.js';
 export { Group } from './group.js';

@@ -9,7 +9,7 @@ import { loadedCopies } from './internal/copies.js';
 import { GO_ON, current, rejectStopped, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
-import { RECV, SEND, Waiter } from './internal/waiter.js';
+import { CaseWaiter, RECV, SEND } from './internal/waiter.js';
 import { checkFunction, describeValue } from './internal/validate.js';
 import { resolvedWith } from './internal/yield.js';
 
@@ -337,9 +337,9 @@ function parkSelect(
     const ch = c.ch;
     if (ch === null || ch === undefined) continue;
     if (ch instanceof Channel) {
-      const w = new Waiter(ch as Channel<unknown>, c.kind === 'recv' ? RECV : SEND);
-      w.value = c.value;
-      op.addWaiter(w, c.kind === 'recv' ? ch.recvq : ch.sendq, i);
+      const recvCase = c.kind === 'recv';
+      const w = new CaseWaiter(ch as Channel<unknown>, recvCase ? RECV : SEND, c.value, op, i);
+      op.addWaiter(w, recvCase ? ch.recvq : ch.sendq);
     } else {
       op.addPromise(promiseState(ch as PromiseLike<unknown>), i);
     }

@@ -48,7 +48,42 @@ export interface ChanOptions {
 export interface SignalOptions {
   /** Aborting withdraws the operation (it never takes or gives a value) and rejects with the reason. */
   signal?: AbortSignal | undefined;
+  /** Ties the operation to this goroutine's context (see `goContext`); read before `signal`. */
+  readonly [goContext]?: GoContext | undefined;
 }
+
+/**
+ * The property by which an object that wraps a goroutine's context (gorx/nest's `WorkerContext`,
+ * a library's own job context) names that context, so the wrapper itself is valid operation
+ * options: `ch.recv(wrapper)` binds the operation to the goroutine exactly like `ch.recv(ctx)`
+ * (a kill withdraws it, it rejects with the `GoroutineExit`), with no AbortController and no
+ * listener. A `GoContext` names itself. The value must be a context given by this copy of gorx's
+ * `go()`; anything else makes the operation throw a TypeError before it starts.
+ *
+ * @example
+ * ```ts
+ * import { chan, go, goContext, type GoContext } from 'gorx';
+ *
+ * class JobContext {
+ *   constructor(
+ *     private readonly ctx: GoContext,
+ *     readonly job: string,
+ *   ) {}
+ *   get [goContext](): GoContext {
+ *     return this.ctx;
+ *   }
+ * }
+ *
+ * const jobs = chan<string>();
+ * const g = go(async (ctx) => {
+ *   const jc = new JobContext(ctx, 'report');
+ *   await jobs.recv(jc); // bound to the goroutine: the kill below withdraws it
+ * });
+ * await g.kill();
+ * console.log(g.state); // 'killed'
+ * ```
+ */
+export const goContext: unique symbol = Symbol('gorx.goContext');
 
 /** @deprecated Use `SignalOptions`. */
 export type OpOptions = SignalOptions;

@@ -19,11 +19,20 @@ import (
 	"os"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
 
 var sink int
+
+// verify fails the run (exit status 1) when a benchmark computed the wrong result.
+func verify(ok bool, format string, args ...interface{}) {
+	if !ok {
+		fmt.Fprintf(os.Stderr, "benchmark result is wrong: "+format+"\n", args...)
+		os.Exit(1)
+	}
+}
 
 func emit(bench string, ns float64) {
 	fmt.Printf("{\"bench\":%q,\"impl\":\"go\",\"nsPerOp\":%.3f}\n", bench, ns)
@@ -40,39 +49,61 @@ func chanRecv(capacity, n int) float64 {
 		close(c)
 	}()
 	start := time.Now()
+	sum := 0
 	for i := 0; i < n; i++ {
-		sink += <-c
+		sum += <-c
 	}
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
+	el := time.Since(start)
+	verify(sum == n*(n-1)/2, "chan recv sum %d, want %d", sum, n*(n-1)/2)
+	return float64(el.Nanoseconds()) / float64(n)
 }
 
-// selectBench: a partner loop "send 0 then recv"; n selects over [send, recv, send, recv].
+// selectBench: a partner loop "send k then recv" (k = 0, 1, ...) checking it receives what the
+// selects sent; n selects over [send, recv, send, recv], checking they receive 0, 1, ...
 func selectBench(n int) float64 {
 	c := make(chan int)
+	bad := make(chan string, 1)
 	// The partner is left blocked when the round ends (as goless's was): a quit case would
 	// make its loop a select and slow the reference down.
 	go func() {
-		for {
-			c <- 0
-			<-c
+		for k := 0; ; k++ {
+			c <- k
+			if v := <-c; v != k {
+				bad <- fmt.Sprintf("select partner received %d, want %d", v, k)
+				return
+			}
 		}
 	}()
+	received, sent := 0, 0
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		select {
-		case c <- 1:
+		case c <- sent:
+			sent++
 		case v := <-c:
-			sink += v
-		case c <- 1:
+			verify(v == received, "select received %d, want %d", v, received)
+			received++
+		case c <- sent:
+			sent++
 		case v := <-c:
-			sink += v
+			verify(v == received, "select received %d, want %d", v, received)
+			received++
 		}
 	}
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
+	el := time.Since(start)
+	select {
+	case msg := <-bad:
+		verify(false, "%s", msg)
+	default:
+	}
+	d := received - sent
+	verify(received+sent == n && d <= 1 && d >= -1, "selects: %d receives, %d sends", received, sent)
+	return float64(el.Nanoseconds()) / float64(n)
 }
 
 func selectDefault(n int) float64 {
 	c := make(chan int)
+	defaults := 0
 	start := time.Now()
 	for i := 0; i < n; i++ {
 		select {
@@ -83,10 +114,12 @@ func selectDefault(n int) float64 {
 		case v := <-c:
 			sink += v
 		default:
-			sink++
+			defaults++
 		}
 	}
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
+	el := time.Since(start)
+	verify(defaults == n, "select_default took %d defaults, want %d", defaults, n)
+	return float64(el.Nanoseconds()) / float64(n)
 }
 
 func pingPong(n int) float64 {
@@ -97,51 +130,67 @@ func pingPong(n int) float64 {
 		}
 	}()
 	start := time.Now()
+	sum := 0
 	for i := 0; i < n; i++ {
 		ping <- i
-		sink += <-pong
+		sum += <-pong
 	}
 	el := time.Since(start)
 	close(ping)
+	verify(sum == n*(n-1)/2, "ping_pong sum %d, want %d", sum, n*(n-1)/2)
 	return float64(el.Nanoseconds()) / float64(n)
 }
 
 // spawn: n goroutines that finish at once, and the wait for all of them.
 func spawn(n int) float64 {
 	var wg sync.WaitGroup
+	var ran int64
 	start := time.Now()
 	wg.Add(n)
 	for i := 0; i < n; i++ {
-		go func() { wg.Done() }()
+		go func() {
+			atomic.AddInt64(&ran, 1)
+			wg.Done()
+		}()
 	}
 	wg.Wait()
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
+	el := time.Since(start)
+	verify(ran == int64(n), "spawn: %d of %d ran", ran, n)
+	return float64(el.Nanoseconds()) / float64(n)
 }
 
 // kill: Go has no kill; the nearest idiom is one context per goroutine, cancelled, then waited for.
 func kill(n int) float64 {
-	var wg sync.WaitGroup
+	var wg, ready sync.WaitGroup
+	var cancelled int64
 	c := make(chan int)
 	cancels := make([]context.CancelFunc, n)
 	wg.Add(n)
+	ready.Add(n)
 	for i := 0; i < n; i++ {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancels[i] = cancel
 		go func() {
 			defer wg.Done()
+			ready.Done()
 			select {
 			case <-c:
 			case <-ctx.Done():
+				atomic.AddInt64(&cancelled, 1)
 			}
 		}()
 	}
+	// Every goroutine has reached its select (or is about to: Go has no way to observe "parked").
+	ready.Wait()
 	runtime.Gosched()
 	start := time.Now()
 	for _, cancel := range cancels {
 		cancel()
 	}
 	wg.Wait()
-	return float64(time.Since(start).Nanoseconds()) / float64(n)
+	el := time.Since(start)
+	verify(cancelled == int64(n), "kill: %d of %d ended by their context", cancelled, n)
+	return float64(el.Nanoseconds()) / float64(n)
 }
 
 func maxRSS() int64 {

@@ -27,6 +27,7 @@ import {
   HeartbeatTimeoutError,
   SupersededError,
   go,
+  goContext,
   type GoContext,
   type GoFunction,
   type GoOptions,
@@ -564,6 +565,10 @@ class RunContext<D> extends WorkerContext<D> {
     super();
   }
 
+  /** Operations given this context bind to the run's goroutine, as with its GoContext. */
+  get [goContext](): GoContext {
+    return this.gctx;
+  }
   get signal(): AbortSignal {
     return this.gctx.signal;
   }

@@ -26,7 +26,7 @@ import { GO_ON, current, rejectStopped, stopReason } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
 import { demandArmed, demandSettled, demanded, demandsPending } from './demand.js';
 import { Ring } from './ring.js';
-import { RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
+import { type Queued, RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
 import { checkFunction, checkObject, checkOptions, describeValue } from './validate.js';
 import { resolvedVoid, resolvedWith } from './yield.js';
 import { registerCopy } from './copies.js';
@@ -307,7 +307,7 @@ export class Channel<T> implements Chan<T> {
     this.isClosed = true;
     this.closeError = error;
     // State is final before anyone is woken: a woken callback that re-enters sees a closed channel.
-    let w: Waiter | null;
+    let w: Queued | null;
     while ((w = this.recvq.shift()) !== null) w.done(undefined, false, error);
     while ((w = this.sendq.shift()) !== null) {
       w.value = undefined;

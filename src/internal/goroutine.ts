@@ -12,7 +12,14 @@
  *   put back at the head of their channel if it is killed first (see taken.ts).
  */
 import { AsyncResource } from 'node:async_hooks';
-import type { GoContext, GoFunction, GoOptions, Goroutine, GoroutineState } from '../types.js';
+import {
+  type GoContext,
+  type GoFunction,
+  type GoOptions,
+  type Goroutine,
+  type GoroutineState,
+  goContext,
+} from '../types.js';
 import { GoroutineExit } from '../errors.js';
 import { type Owner, type Parked, kIsOwner, killOp, setCurrent } from './park.js';
 import { watchKill, unwatchKill } from './kill-watch.js';
@@ -104,9 +111,14 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     return null;
   }
 
-  /** Brand: a goroutine's context is itself valid operation options (see kIsOwner). */
+  /** Brand: a goroutine record of this copy of gorx (see kIsOwner). */
   get [kIsOwner](): boolean {
     return true;
+  }
+
+  /** A goroutine's context is itself valid operation options: it names itself (see goContext). */
+  get [goContext](): GoContext {
+    return this;
   }
 
   go<C>(fn: GoFunction<C>, options?: GoOptions): Goroutine<C> {

@@ -8,7 +8,7 @@
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
-import type { SignalOptions } from '../types.js';
+import { type SignalOptions, goContext } from '../types.js';
 import { DeadlockError, GoroutineExit } from '../errors.js';
 import { kIsOwner } from './owner.js';
 import { AbortLink, hubOf, unlisten } from './signal-hub.js';
@@ -29,9 +29,17 @@ export interface Owner {
   unbind(op: Parked): void;
 }
 
-/** True when the options object is a goroutine's context (see kIsOwner). */
-function isOwner(opts: SignalOptions): boolean {
-  return (opts as { [kIsOwner]?: boolean })[kIsOwner] === true;
+/**
+ * The goroutine the options name through `goContext` (a GoContext names itself; a wrapper such as
+ * gorx/nest's WorkerContext names the context it wraps), or undefined. Precondition for a
+ * non-undefined result to be an Owner: the options passed `stopReason` (which checks the brand).
+ */
+function ownerOf(opts: SignalOptions): Owner | undefined {
+  return opts[goContext] as unknown as Owner | undefined;
+}
+
+function isOwner(ctx: unknown): boolean {
+  return (ctx as { [kIsOwner]?: boolean } | null)?.[kIsOwner] === true;
 }
 
 /** Returned by `stopReason` when the operation may start. */
@@ -48,8 +56,10 @@ const SignalClass: typeof AbortSignal | null =
 export function stopReason(opts: SignalOptions | undefined, fn: string): unknown {
   if (opts === undefined) return GO_ON;
   if (opts === null || typeof opts !== 'object') checkOptions(opts, fn);
-  if (isOwner(opts)) {
-    const exit = (opts as unknown as Owner).abortedExit;
+  const owner = ownerOf(opts);
+  if (owner !== undefined) {
+    if (!isOwner(owner)) checkOptions(opts, fn);
+    const exit = owner.abortedExit;
     return exit === null ? GO_ON : exit;
   }
   const signal = opts.signal;
@@ -151,9 +161,11 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
   if (!exitHooked) hookExit();
   let owner: Owner | null = null;
   if (opts !== undefined) {
-    if (isOwner(opts)) {
-      // A goroutine's context given as options: bind without touching `ctx.signal`.
-      owner = opts as unknown as Owner;
+    const named = ownerOf(opts);
+    if (named !== undefined) {
+      // A goroutine's context (or a wrapper naming it) given as options: bind without touching
+      // `ctx.signal`.
+      owner = named;
     } else {
       const signal = opts.signal;
       if (signal !== undefined) {

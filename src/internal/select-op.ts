@@ -14,7 +14,7 @@ import type { SignalOptions } from '../types.js';
 import { Parked, park, setCurrent, unpark } from './park.js';
 import { type Taken, fill } from './taken.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
-import { RECV, SEND, type WaitQ, Waiter, rethrow } from './waiter.js';
+import { type CaseWaiter, RECV, SEND, type WaitQ, rethrow } from './waiter.js';
 import { defer, resume } from './yield.js';
 
 /** Result of a select: the fired case, the value received (recv) and Go's `ok`. */
@@ -28,7 +28,7 @@ export type OnResult = (result: RawResult) => void;
 export type OnError = (error: unknown) => void;
 
 export class SelectOp extends Parked {
-  readonly waiters: Waiter[] = [];
+  readonly waiters: CaseWaiter[] = [];
   done = false;
   /** A select started by a generator goroutine's code: what its receive case takes (taken.ts). */
   rec: Taken | null = null;
@@ -43,10 +43,8 @@ export class SelectOp extends Parked {
     super();
   }
 
-  /** Adds a channel case. Precondition: not yet parked. */
-  addWaiter(w: Waiter, q: WaitQ, index: number): void {
-    w.sel = this;
-    w.index = index;
+  /** Adds a channel case. Precondition: not yet parked; `w.sel` is this select. */
+  addWaiter(w: CaseWaiter, q: WaitQ): void {
     q.push(w);
     this.waiters.push(w);
   }
@@ -63,7 +61,7 @@ export class SelectOp extends Parked {
   }
 
   /** Called by a channel when one of this select's waiters is completed by a partner. */
-  commit(w: Waiter, value: unknown, ok: boolean, error: unknown): void {
+  commit(w: CaseWaiter, value: unknown, ok: boolean, error: unknown): void {
     this.finish(w);
     if (w.kind === SEND && !ok) {
       this.deliverError(error ?? new ChannelClosedError('send on closed channel'));
@@ -85,7 +83,7 @@ export class SelectOp extends Parked {
   }
 
   /** Claims the select and unlinks every waiter except `winner`. */
-  private finish(winner: Waiter | null): void {
+  private finish(winner: CaseWaiter | null): void {
     this.done = true;
     for (const x of this.waiters) if (x !== winner && x.q !== null) x.q.remove(x);
     if (this.promises !== null) for (const s of this.promises) s.waiters?.delete(this);

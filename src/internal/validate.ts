@@ -3,6 +3,7 @@
  * changes any state, and every message names the argument and what it got (`the string "10"`,
  * `null`, `an AbortController`), so a mistake is fixed from the message alone.
  */
+import { type SignalOptions, goContext } from '../types.js';
 import { kIsOwner } from './owner.js';
 
 /** The largest delay Node's timers honour (2^31 - 1 ms, about 24.8 days). */
@@ -75,7 +76,17 @@ export function checkOptions(opts: unknown, fn: string): void {
       `${fn}: options must be an object like { signal } or a goroutine's ctx, got ${describeValue(opts)}`,
     );
   }
-  if ((opts as { [kIsOwner]?: boolean })[kIsOwner] === true) return;
+  const ctx = (opts as SignalOptions)[goContext];
+  if (ctx !== undefined) {
+    if ((ctx as { [kIsOwner]?: boolean } | null)?.[kIsOwner] === true) return;
+    throw new TypeError(
+      `${fn}: options[goContext] must be a goroutine's context given by go() of this copy of gorx, ` +
+        `got ${describeValue(ctx)}` +
+        (ctx !== null && typeof ctx === 'object' && 'signal' in ctx
+          ? ' (a context from another copy of gorx? Pass { signal: ctx.signal } across copies)'
+          : ''),
+    );
+  }
   const signal = (opts as { signal?: unknown }).signal;
   if (signal !== undefined) checkSignal(signal, `${fn}: options.signal`);
 }

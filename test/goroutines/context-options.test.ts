@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import {
   chan,
   go,
+  goContext,
   GoroutineExit,
   range,
   recv,
@@ -114,5 +115,64 @@ describe('ctx as options', () => {
     await g.kill();
     expect(signal?.aborted).toBe(true);
     expect(signal?.reason).toBeInstanceOf(GoroutineExit);
+  });
+});
+
+/** A library's own context wrapping a goroutine's (as gorx/nest's WorkerContext does). */
+class Wrapper {
+  constructor(private readonly ctx: GoContext) {}
+  get [goContext](): GoContext {
+    return this.ctx;
+  }
+}
+
+describe.each(blockingOps)('%s given a wrapper naming ctx through goContext', (_name, op) => {
+  it('is bound to the goroutine like ctx itself: withdrawn by a kill, no ctx.signal created', async () => {
+    jest.useFakeTimers();
+    let seen: unknown;
+    const g = go(async (ctx) => {
+      try {
+        await op(new Wrapper(ctx) as unknown as GoContext);
+      } catch (e) {
+        seen = e;
+        throw e;
+      }
+    });
+    expect(g.state).toBe('blocked');
+    await g.kill('stop');
+    expect(seen).toBeInstanceOf(GoroutineExit);
+    expect((seen as GoroutineExit).reason).toBe('stop');
+    expect(noController(g)).toBe(true);
+  });
+});
+
+describe('goContext', () => {
+  it('refuses a value that is not a goroutine context of this copy, before the operation starts', async () => {
+    const ch = chan<number>(1);
+    for (const bad of [{}, null, 42, { signal: new AbortController().signal }]) {
+      expect(() => ch.send(1, { [goContext]: bad } as never)).toThrow(TypeError);
+      expect(() => ch.recv({ [goContext]: bad } as never)).toThrow(/options\[goContext\]/);
+    }
+    expect(ch.length).toBe(0); // nothing was sent
+  });
+
+  it('a GoContext names itself', async () => {
+    const g = go(async (ctx) => (ctx as { [goContext]?: GoContext })[goContext] === ctx);
+    await expect(g.done).resolves.toBe(true);
+  });
+
+  it('an operation given the wrapper after the kill rejects at once with the exit', async () => {
+    let late: unknown;
+    const g = go(async (ctx) => {
+      try {
+        await sleep(60_000, ctx);
+      } finally {
+        late = await chan<number>()
+          .recv(new Wrapper(ctx))
+          .catch((e: unknown) => e);
+      }
+    });
+    await g.kill();
+    expect(late).toBeInstanceOf(GoroutineExit);
   });
 });

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { Injectable } from '@nestjs/common';
-import { HeartbeatTimeoutError, chan, sleep } from 'gorx';
+import { GoroutineExit, HeartbeatTimeoutError, chan, sleep } from 'gorx';
 import { BackgroundWorker, GorxHealthIndicator, type WorkerContext } from 'gorx/nest';
 import { flush } from '../helpers/leaks.js';
 import {
@@ -163,6 +163,33 @@ describe('heartbeat supervision', () => {
     release();
     await flush();
     expect(t.registry.get('zombie')?.state).toBe('failed');
+  });
+
+  it('a WorkerContext is operation options like a GoContext: ch.recv(ctx) is bound to the run, with no AbortController', async () => {
+    useFakeTime();
+    let seen: unknown;
+    let gctx: unknown;
+    const ch = chan<number>();
+    @Injectable()
+    class Reader {
+      @BackgroundWorker({ name: 'reader', restart: 'temporary' })
+      async run(ctx: WorkerContext): Promise<void> {
+        gctx = (ctx as unknown as { gctx: unknown }).gctx;
+        try {
+          await ch.recv(ctx);
+        } catch (e) {
+          seen = e;
+          throw e;
+        }
+      }
+    }
+    t = await createApp({ providers: [Reader] });
+    expect(t.registry.get('reader')?.state).toBe('running');
+    await t.registry.stop('reader');
+    expect(seen).toBeInstanceOf(GoroutineExit);
+    // The run's goroutine never created the AbortController behind ctx.signal.
+    expect((gctx as { controller: unknown }).controller).toBeNull();
+    expect(ch.trySend(1)).toBe(false); // the receive was withdrawn, not left parked
   });
 
   it("a worker's child goroutines are killed (their finally runs) when it is killed as hung", async () => {
