@@ -6,12 +6,13 @@
  */
 import type { SignalOptions } from '../types.js';
 import { type Demanding, demanded } from './demand.js';
-import { GO_ON, rejectStopped, stopReason } from './park.js';
+import { GO_ON, current, rejectStopped, stopReason } from './park.js';
+import { type Taken, type TakenFrom, fill } from './taken.js';
 import { RECV, type WaitQ, Waiter, type WaiterChannel } from './waiter.js';
 import { resolvedWith, resume } from './yield.js';
 
 /** What the iterator needs of its channel (channel.ts implements it; no import back, no cycle). */
-export interface IteratedChannel<T> extends Demanding, WaiterChannel {
+export interface IteratedChannel<T> extends Demanding, WaiterChannel, TakenFrom {
   readonly recvq: WaitQ;
   readonly isClosed: boolean;
   readonly closeError: Error | undefined;
@@ -48,15 +49,28 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
       this.finished = true;
       return rejectStopped(stop);
     }
-    if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false });
+    // A generator goroutine's step: what this receive takes is put back if it is killed before
+    // it resumes (taken.ts), as for `recv`.
+    const taken = current !== null ? current.taken : null;
+    if (ch.recvReady()) {
+      const v = ch.take();
+      const done = resolvedWith({ value: v, done: false as const });
+      if (taken !== null) taken.track(done, ch, v);
+      return done;
+    }
     if (ch.isClosed) {
       this.finished = true;
       return ch.closeError !== undefined ? Promise.reject(ch.closeError) : Promise.resolve(DONE);
     }
     const w = new Waiter(ch, RECV);
+    let rec: Taken | null = null;
     const p = new Promise<IteratorResult<T>>((resolve, reject) => {
       w.cb = (value, ok, error) => {
         this.pending?.delete(w);
+        if (rec !== null) {
+          if (ok) fill(rec, ch, value);
+          else rec.empty = true;
+        }
         if (ok) {
           const r = { value: value as T, done: false as const };
           resume(resolve, r, ch.capacity > 0);
@@ -68,6 +82,7 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
       };
     });
     w.promise = p;
+    if (taken !== null) rec = taken.track(p, null, undefined);
     w.parkOn(ch.recvq, opts);
     (this.pending ??= new Set()).add(w);
     return p;

@@ -229,7 +229,7 @@ function* rangeOp(s: RunState, a: Actor, op: Extract<OpSpec, { kind: 'range' }>)
   const ch = s.chans[c]!;
   const label = `a${a.id} range c${c}`;
   // One controller for the whole loop: aborting it ends the loop wherever it waits.
-  const first: Parked = { ...newOp(s, a, `${label} #1`, [c], [], op.abort), iterates: true };
+  const first: Parked = newOp(s, a, `${label} #1`, [c], [], op.abort);
   const it =
     a.kind === 'plain'
       ? range(ch, { signal: first.controller.signal })

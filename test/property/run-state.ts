@@ -22,8 +22,6 @@ export interface Parked {
   readonly killable: boolean;
   /** Promises it waits on through `recv(promise)` cases. */
   readonly promisesOn: readonly number[];
-  /** A `next()` of a channel iterator (`for await`, `range`). */
-  readonly iterates?: boolean;
   /** Rank among parked ops, by when each was first seen parked (0: never parked). */
   order: number;
   /** The channel and direction through which it moved a value, once it has. */

@@ -107,15 +107,6 @@ function kill(s: RunState, a: Actor): void {
   void a.goroutine!.kill().then(() => (killed.resolved = true));
 }
 
-/**
- * KNOWN DEFECT (reported; src/ belongs to the core branch): a generator goroutine looping over a
- * channel (`yield it.next()` of `ch[Symbol.asyncIterator]()`), handed a value and killed before
- * it resumes, loses that value: channel iterators are not tracked by the put-back (taken.ts).
- * test/goroutines/put-back-iterator.test.ts pins it with `it.failing`. Until it is fixed the
- * put-back move skips such victims; drop this filter with the fix.
- */
-const KNOWN_LOSS = (a: Actor): boolean => a.kind === 'generator' && a.parked?.iterates === true;
-
 /** Every move possible now. */
 export function moves(s: RunState): (() => void)[] {
   const out: (() => void)[] = [];
@@ -150,11 +141,7 @@ export function moves(s: RunState): (() => void)[] {
     if (s.model.isClosed(c)) return;
     const victims = s.actors.filter(
       (a) =>
-        a.parked !== null &&
-        a.parked.killable &&
-        a.killed === null &&
-        a.parked.recvOn.includes(c) &&
-        !KNOWN_LOSS(a),
+        a.parked !== null && a.parked.killable && a.killed === null && a.parked.recvOn.includes(c),
     );
     if (victims.length === 0) return;
     out.push(() => {
