@@ -13,8 +13,9 @@
  * callback) is that code's and is not put back, so nothing is duplicated.
  *
  * How the way of a value is known: a tracked promise gets its own `then`. `await` never calls
- * `then` on a native promise; combinators always do, with built-in (native) resolver functions;
- * a `.then(fn)` by user code passes a user function.
+ * `then` on a native promise; combinators always do, with built-in resolver functions, which are
+ * anonymous (`name === ''`); a `.then(fn)` by user code passes a user function, a bound function
+ * (`name` starts with "bound ") or a named built-in (`console.log`): those see the value.
  *
  * Invariants:
  * - a record is filled at most once, at the moment its receive took the value;
@@ -68,15 +69,21 @@ function trackedThen(
   onRejected?: ((e: unknown) => unknown) | null,
 ): Promise<unknown> {
   const rec = this[kTaken];
-  if (
-    typeof onFulfilled === 'function' &&
-    !fnToString.call(onFulfilled).endsWith('[native code] }')
-  ) {
+  if (typeof onFulfilled === 'function' && !isBuiltinResolver(onFulfilled)) {
     rec.seenElsewhere = true;
   } else {
     rec.viaYield = true;
   }
   return promiseThen.call(this, onFulfilled, onRejected);
+}
+
+/**
+ * True for the resolver functions the engine passes to `then` (a combinator's element resolver, a
+ * promise's resolve function): built-in and anonymous. Bound functions are built-in too but are
+ * named "bound ...", like `console.log` is named "log": user code that sees the value.
+ */
+function isBuiltinResolver(fn: (v: unknown) => unknown): boolean {
+  return fn.name === '' && fnToString.call(fn).endsWith('[native code] }');
 }
 
 /** `then` without the tracking (the goroutine driver's own reaction to a yielded promise). */

@@ -88,6 +88,19 @@ describe('receives combined inside a generator are seen or put back (item 3)', (
     expect(ch.tryRecv()).toEqual({ ok: false, closed: false });
   });
 
+  it('a value a bound .then callback already saw is not put back either (never duplicated)', async () => {
+    const ch = chan<string>(1, { name: 'jobs' });
+    const seen: string[] = [];
+    const g = go(function* () {
+      yield Promise.all([ch.recv().then(seen.push.bind(seen)), new Promise(() => {})]);
+    });
+    ch.trySend('job');
+    await flush();
+    await g.kill();
+    expect(seen).toEqual(['job']);
+    expect(ch.tryRecv()).toEqual({ ok: false, closed: false });
+  });
+
   it('a value the generator resumed with is its own: a later kill does not put it back', async () => {
     const ch = chan<number>(1);
     const seen: number[] = [];
