@@ -37,7 +37,7 @@ console.log(await answers);
 // 2. mergeGo: a pool of two goroutines; results come out as they finish.
 console.log('-- mergeGo');
 const finished = await lastValueFrom(
-  from([40, 10, 20]).pipe(
+  from([80, 10, 20]).pipe(
     mergeGo(
       async (ms, ctx) => {
         await sleep(ms, { signal: ctx.signal });
