@@ -141,7 +141,7 @@ export function currentClock(): Clock {
  *
  * const uninstall = installClock(manual);
  * try {
- *   const woke = sleep(60_000).then(() => console.log('woke at', now)); // woke at 60000
+ *   const woke = sleep(60_000).then(() => console.log('woke at', now)); // 60000
  *   advance(60_000); // a minute passes at once
  *   await woke;
  * } finally {

@@ -38,7 +38,7 @@ import { installClock, type Clock } from 'gorx';
  *     { A: 'A' },
  *   );
  *   await flush(); // runs virtual time now and checks the expectation above
- *   console.log('checked at frame', scheduler.now()); // checked at frame 2
+ *   console.log('checked at frame', scheduler.now()); // 2
  * };
  * await runMarbles(scheduler, body);
  * ```
