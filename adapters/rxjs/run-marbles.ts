@@ -158,7 +158,8 @@ async function runVirtualTime(scheduler: TestScheduler): Promise<void> {
  * @param scheduler A `TestScheduler` of the `rxjs` that `gorx/rxjs` imports.
  * @param callback Builds the observables and expectations; may be async.
  * @returns What `callback` returned.
- * @throws TypeError on a bad argument; Error when another run is in progress.
+ * Rejects with a TypeError on a bad argument (before changing anything), and with an Error when
+ * another run is in progress.
  *
  * @example
  * ```ts
