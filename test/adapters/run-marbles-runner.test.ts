@@ -65,7 +65,7 @@ describe('runMarbles reports and restores', () => {
     await g!.kill(); // as documented: end what waits on virtual time yourself
   });
 
-  it('RxJS timers are virtual inside the run and back on the global timers after it', async () => {
+  it('RxJS and gorx timers are virtual inside the run and back on the global timers after it', async () => {
     const seen: number[] = [];
     await runMarbles(scheduler, () => {
       timer(7).subscribe(() => seen.push(scheduler.now()));
@@ -75,6 +75,7 @@ describe('runMarbles reports and restores', () => {
     const sub = timer(7).subscribe();
     expect(jest.getTimerCount()).toBe(1);
     sub.unsubscribe();
+    expectRestored(); // gorx time too
   });
 
   it('resolves with what the (async) callback returned', async () => {

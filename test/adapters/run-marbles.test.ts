@@ -25,6 +25,7 @@ beforeEach(() => {
   scheduler = new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 });
 afterEach(() => {
+  expect(scheduler.actions).toEqual([]); // virtual time ran out
   expectNothingLeft(); // no goroutine, parked operation or (fake) timer left
   jest.useRealTimers();
 });
@@ -150,6 +151,50 @@ describe('switchGo under runMarbles', () => {
       );
       expectObservable(results).toBe('--#', undefined, new Error('bad a'));
     });
+  });
+});
+
+describe('switchGo bodies with a ticker', () => {
+  it('a superseded body stops its ticker in finally at the frame of the newer value', async () => {
+    const log: string[] = [];
+    await runMarbles(scheduler, ({ cold, expectObservable, time }) => {
+      const period = time('--|'); // 2 frames
+      const results = cold('a--b|').pipe(
+        switchGo(function* (v: string, ctx) {
+          const t = ticker(period);
+          try {
+            let n = 0;
+            for (let i = 0; i < 2; i++) n += ((yield t.c.recv(ctx)) as number) > 0 ? 1 : 0;
+            return `${v}${n}`;
+          } finally {
+            t.stop();
+            log.push(`${scheduler.now()}: stopped ${v}`);
+          }
+        }),
+      );
+      // a ticks at 2, then b (at 3) kills it; b ticks at 5 and 7.
+      expectObservable(results).toBe('-------(y|)', { y: 'b2' });
+    });
+    expect(log).toEqual(['3: stopped a', '7: stopped b']);
+  });
+
+  it('a body killed while ticking (unsubscribed) stops its ticker at that frame', async () => {
+    const log: string[] = [];
+    await runMarbles(scheduler, ({ cold, expectObservable }) => {
+      const results = cold('a').pipe(
+        switchGo(function* (v: string, ctx) {
+          const t = ticker(1);
+          try {
+            for (;;) yield t.c.recv(ctx);
+          } finally {
+            t.stop();
+            log.push(`${scheduler.now()}: stopped ${v}`);
+          }
+        }),
+      );
+      expectObservable(results, '^------!').toBe('-------');
+    });
+    expect(log).toEqual(['7: stopped a']);
   });
 });
 
