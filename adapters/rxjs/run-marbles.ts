@@ -10,8 +10,9 @@
  * @module
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
-import type { Subscription } from 'rxjs';
-import { TestScheduler, type RunHelpers } from 'rxjs/testing';
+import { VirtualTimeScheduler, type Subscription } from 'rxjs';
+// Types only: production code that imports gorx/rxjs does not load rxjs/testing (about 10 ms).
+import type { RunHelpers, TestScheduler } from 'rxjs/testing';
 import { animationFrameProvider } from 'rxjs/internal/scheduler/animationFrameProvider';
 import { dateTimestampProvider } from 'rxjs/internal/scheduler/dateTimestampProvider';
 import { immediateProvider } from 'rxjs/internal/scheduler/immediateProvider';
@@ -64,6 +65,24 @@ interface Action {
   state?: unknown;
   execute(state: unknown, delay: number): unknown;
   unsubscribe(): void;
+}
+
+/**
+ * The TestScheduler class of `scheduler` (the one whose static `frameTimeFactor` its methods
+ * read), or null when it is not a TestScheduler of the rxjs that gorx/rxjs imports.
+ */
+function testSchedulerClass(scheduler: unknown): typeof TestScheduler | null {
+  if (!(scheduler instanceof VirtualTimeScheduler)) return null;
+  for (
+    let c: unknown = scheduler.constructor;
+    typeof c === 'function';
+    c = Object.getPrototypeOf(c)
+  ) {
+    if (Object.hasOwn(c, 'parseMarbles') && Object.hasOwn(c, 'frameTimeFactor')) {
+      return c as typeof TestScheduler;
+    }
+  }
+  return null;
 }
 
 /** Set while a run is in progress: runs share RxJS's global time providers, so they cannot overlap. */
@@ -186,7 +205,8 @@ export async function runMarbles<T>(
   scheduler: TestScheduler,
   callback: (helpers: MarbleHelpers) => T | Promise<T>,
 ): Promise<T> {
-  if (!(scheduler instanceof TestScheduler)) {
+  const TestSchedulerClass = testSchedulerClass(scheduler);
+  if (TestSchedulerClass === null) {
     throw new TypeError(
       'runMarbles: scheduler must be a TestScheduler of the rxjs that gorx/rxjs imports ' +
         `(rxjs/testing), got ${scheduler === null ? 'null' : typeof scheduler}`,
@@ -203,12 +223,12 @@ export async function runMarbles<T>(
     );
   }
   running = true;
-  const prevFrameTimeFactor = TestScheduler.frameTimeFactor;
+  const prevFrameTimeFactor = TestSchedulerClass.frameTimeFactor;
   const prevMaxFrames = scheduler.maxFrames;
   let uninstall: (() => void) | null = null;
   try {
     // What TestScheduler.run installs (RxJS 7.8), then the gorx clock.
-    TestScheduler.frameTimeFactor = 1;
+    TestSchedulerClass.frameTimeFactor = 1;
     scheduler.maxFrames = Infinity;
     s.runMode = true;
     const animator = s.createAnimator();
@@ -252,7 +272,7 @@ export async function runMarbles<T>(
     }
   } finally {
     uninstall?.();
-    TestScheduler.frameTimeFactor = prevFrameTimeFactor;
+    TestSchedulerClass.frameTimeFactor = prevFrameTimeFactor;
     scheduler.maxFrames = prevMaxFrames;
     s.runMode = false;
     animationFrameProvider.delegate = undefined;

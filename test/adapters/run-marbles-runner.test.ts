@@ -119,6 +119,25 @@ describe('runMarbles flush', () => {
   });
 });
 
+describe('runMarbles and TestScheduler subclasses', () => {
+  it("a subclass of TestScheduler works: run mode is set on TestScheduler's own frameTimeFactor", async () => {
+    class MyScheduler extends TestScheduler {}
+    const mine = new MyScheduler((actual, expected) => expect(actual).toEqual(expected));
+    await runMarbles(mine, ({ cold, expectObservable }) => {
+      expect(TestScheduler.frameTimeFactor).toBe(1);
+      const results = cold('a|').pipe(
+        switchGo(async (v: string, ctx) => {
+          await sleep(2, ctx);
+          return v;
+        }),
+      );
+      expectObservable(results).toBe('--(a|)');
+    });
+    expect(TestScheduler.frameTimeFactor).toBe(10);
+    expect(Object.hasOwn(MyScheduler, 'frameTimeFactor')).toBe(false);
+  });
+});
+
 describe('runMarbles misuse', () => {
   it('a second run while one is in progress rejects; the first is not disturbed', async () => {
     const other = new TestScheduler(() => {});
