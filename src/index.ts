@@ -40,6 +40,7 @@ export { sleep } from './sleep.js';
 export { after } from './after.js';
 export { ticker, type Ticker } from './ticker.js';
 export { timeout } from './timeout.js';
+export { installClock, type Clock } from './clock.js';
 export {
   ChannelClosedError,
   DeadlockError,

@@ -1,12 +1,13 @@
 /** @module */
+import { type Clock, currentClock } from './clock.js';
 import { GO_ON, Parked, park, rejectStopped, stopReason, unpark } from './internal/park.js';
 import { checkMs } from './internal/validate.js';
 import type { SignalOptions } from './types.js';
 
 class SleepOp extends Parked {
-  timer: ReturnType<typeof setTimeout> | undefined = undefined;
-  /** The clearTimeout of the timer functions that armed it (fake timers may be swapped since). */
-  clear: (id: ReturnType<typeof setTimeout> | undefined) => void = clearTimeout;
+  timer: unknown = undefined;
+  /** The clock that armed the timer (fake timers or the installed clock may have changed since). */
+  clock: Clock | null = null;
   constructor(
     private readonly ms: number,
     private resolve: (() => void) | null,
@@ -23,7 +24,7 @@ class SleepOp extends Parked {
   }
   withdraw(): boolean {
     if (this.resolve === null) return false;
-    this.clear(this.timer);
+    this.clock!.clearTimeout(this.timer);
     unpark(this);
     return true;
   }
@@ -60,8 +61,9 @@ export function sleep(ms: number, opts?: SignalOptions): Promise<void> {
     op = new SleepOp(ms, resolve, reject);
   });
   op.promise = p;
-  op.timer = setTimeout(() => op.fire(), ms);
-  op.clear = clearTimeout;
+  const clock = currentClock();
+  op.clock = clock;
+  op.timer = clock.setTimeout(() => op.fire(), ms);
   park(op, opts);
   return p;
 }

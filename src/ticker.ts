@@ -1,9 +1,10 @@
 /** @module */
 import { chan } from './chan.js';
+import { currentClock } from './clock.js';
 import type { RecvChan } from './types.js';
 import { checkMs } from './internal/validate.js';
 
-/** A running ticker: `c` receives `Date.now()` every period; `stop()` ends it. */
+/** A running ticker: `c` receives the time (as `Date.now()`) every period; `stop()` ends it. */
 export interface Ticker {
   /** Receives a tick every period. Holds at most one tick: a slow receiver skips ticks (as Go). */
   readonly c: RecvChan<number>;
@@ -12,7 +13,8 @@ export interface Ticker {
 }
 
 /**
- * Go's `time.NewTicker`: `c` receives `Date.now()` every `ms` milliseconds. Always `stop()` it.
+ * Go's `time.NewTicker`: `c` receives the time every `ms` milliseconds (`Date.now()`, or the
+ * installed clock's `now()`, see `installClock`). Always `stop()` it.
  *
  * @example
  * ```ts
@@ -26,12 +28,12 @@ export interface Ticker {
 export function ticker(ms: number): Ticker {
   checkMs(ms, 'ticker', false);
   const c = chan<number>(1, { name: `ticker(${ms})` });
-  let id: ReturnType<typeof setInterval> | undefined = setInterval(() => c.trySend(Date.now()), ms);
-  const clear = clearInterval; // the one that matches the setInterval above, even if swapped later
+  const clock = currentClock(); // cleared by the clock that armed it, even if another is current
+  let id: unknown = clock.setInterval(() => c.trySend(clock.now()), ms);
   return {
     c,
     stop(): void {
-      if (id !== undefined) clear(id);
+      if (id !== undefined) clock.clearInterval(id);
       id = undefined;
     },
   };

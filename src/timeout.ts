@@ -1,4 +1,5 @@
 /** @module */
+import { currentClock } from './clock.js';
 import { TimeoutError } from './errors.js';
 import { AbortCallback, listen, unlisten } from './internal/signal-hub.js';
 import { checkFunction, checkMs, checkOptions } from './internal/validate.js';
@@ -39,13 +40,14 @@ export function timeout<R>(
   const parent = opts?.signal;
   if (parent !== undefined && parent.aborted) return Promise.reject(parent.reason);
   const ac = new AbortController();
+  const clock = currentClock();
   return new Promise<R>((resolve, reject) => {
     // 0: running; 1: the deadline passed, waiting for completions already decided; 2: settled.
     let phase = 0;
     let outcome: { ok: boolean; value: unknown } | null = null;
     const settle = (ok: boolean, value: unknown): void => {
       phase = 2;
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       if (link !== null) unlisten(link);
       if (ok) resolve(value as R);
       else reject(value);
@@ -64,7 +66,7 @@ export function timeout<R>(
       if (outcome !== null) settle(outcome.ok, outcome.value);
       else settle(false, e);
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       if (phase !== 0) return;
       phase = 1;
       const e = new TimeoutError(ms);

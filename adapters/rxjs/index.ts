@@ -10,3 +10,4 @@ export { select$ } from './select-observable.js';
 export { switchGo, type SwitchGoOptions } from './switch-go.js';
 export { mergeGo, type MergeGoOptions } from './merge-go.js';
 export type { GoWork } from './go-work.js';
+export { runMarbles, type MarbleHelpers } from './run-marbles.js';
