@@ -4,14 +4,14 @@
  *
  * Invariants:
  * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
- * - an op given a foreign AbortSignal has a `link` in that signal's hub exactly while it is parked;
+ * - an op given a foreign AbortSignal is linked in that signal's hub exactly while it is parked;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
 import { type SignalOptions, goContext } from '../types.js';
 import { DeadlockError, GoroutineExit } from '../errors.js';
 import { kIsOwner } from './owner.js';
-import { AbortLink, hubOf, unlisten } from './signal-hub.js';
+import { type AbortLink, type Hub, exactHub, hubOf, isAborted, unlisten } from './signal-hub.js';
 import type { TakenSet } from './taken.js';
 import { checkOptions } from './validate.js';
 
@@ -64,8 +64,11 @@ export function stopReason(opts: SignalOptions | undefined, fn: string): unknown
   }
   const signal = opts.signal;
   if (signal === undefined) return GO_ON;
+  // A signal gorx watches exactly is an AbortSignal whose state is a plain field (signal-hub.ts).
+  const hub = exactHub(signal);
+  if (hub !== undefined) return hub.fired ? signal.reason : GO_ON;
   if (SignalClass === null || !(signal instanceof SignalClass)) checkOptions(opts, fn);
-  return signal.aborted ? signal.reason : GO_ON;
+  return isAborted(signal) ? signal.reason : GO_ON;
 }
 
 const noop = (): void => {};
@@ -80,8 +83,12 @@ export function rejectStopped<T>(stop: unknown): Promise<T> {
   return p as Promise<T>;
 }
 
-/** A blocking operation: a plain send/recv waiter or a select. */
-export abstract class Parked {
+/**
+ * A blocking operation: a plain send/recv waiter or a select. An op given a foreign AbortSignal
+ * links itself into that signal's hub while parked (its `hub`, `hprev`, `hnext`: no separate link
+ * object), so the hub's one listener can withdraw it.
+ */
+export abstract class Parked implements AbortLink {
   gprev: Parked | null = null;
   gnext: Parked | null = null;
   owner: Owner | null = null;
@@ -92,41 +99,21 @@ export abstract class Parked {
    * blocked code. It never counts as a deadlock (see onBeforeExit).
    */
   listener = false;
-  /** Linked in the hub of a foreign AbortSignal while parked (see signal-hub.ts), else null. */
-  link: OpLink | null = null;
+  /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
+  hub: Hub | null = null;
+  hprev: AbortLink | null = null;
+  hnext: AbortLink | null = null;
   /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
   abstract withdraw(): boolean;
   /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */
   abstract fail(error: unknown): void;
   /** One line for diagnostics: what the op waits on. */
   abstract describe(): string;
-}
 
-/**
- * A parked op's link in a signal's hub: only ops given a foreign signal use one. Links are
- * recycled (a small free list), so a loop of operations on one signal allocates none.
- */
-class OpLink extends AbortLink {
-  op: Parked | null = null;
+  /** Its signal aborted while it was parked (it has been unlinked from the hub already). */
   onSignalAbort(reason: unknown): void {
-    const op = this.op!;
-    if (op.withdraw()) op.fail(reason);
+    if (this.withdraw()) this.fail(reason);
   }
-}
-
-const freeLinks: OpLink[] = [];
-const MAX_FREE_LINKS = 64;
-
-function takeLink(op: Parked): OpLink {
-  const l = freeLinks.pop() ?? new OpLink();
-  l.op = op;
-  return l;
-}
-
-/** Precondition: `l` is unlinked. */
-function dropLink(l: OpLink): void {
-  l.op = null;
-  if (freeLinks.length < MAX_FREE_LINKS) freeLinks.push(l);
 }
 
 /**
@@ -171,7 +158,7 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
       if (signal !== undefined) {
         const hub = hubOf(signal);
         owner = hub.owner as Owner | null;
-        if (owner === null) hub.add((op.link = takeLink(op)));
+        if (owner === null) hub.add(op);
       }
     }
   }
@@ -188,11 +175,7 @@ export function unpark(op: Parked): void {
   else head = op.gnext;
   if (op.gnext !== null) op.gnext.gprev = op.gprev;
   op.gprev = op.gnext = null;
-  if (op.link !== null) {
-    unlisten(op.link);
-    dropLink(op.link);
-    op.link = null;
-  }
+  if (op.hub !== null) unlisten(op);
   // `owner` stays set: completion code still needs it (to record a value taken for a generator).
   if (op.owner !== null) op.owner.unbind(op);
 }

@@ -1,28 +1,40 @@
 /**
- * One abort listener per AbortSignal, shared by everything gorx parks on it.
+ * One abort listener per AbortSignal, shared by everything gorx parks on it, and a plain field that
+ * says whether the signal has aborted.
  *
  * EventTarget calls are slow in Node and every listener counts towards the MaxListeners warning, so
  * an operation given a signal does not register its own listener: it links itself into the
- * signal's hub (an intrusive list, O(1) in and out), and the hub's single listener, added the first
- * time anything parks on the signal and kept for the signal's lifetime, aborts whatever is linked
- * when the signal fires. The hub also marks a goroutine's own `ctx.signal` (`owner`), so an
- * operation finds out with one property lookup whether to bind to a goroutine or link itself.
+ * signal's hub (an intrusive list, O(1) in and out), and the hub's single listener, added when
+ * the signal is watched and kept for the signal's lifetime, aborts whatever is linked when the
+ * signal fires. The hub also marks a goroutine's own `ctx.signal` (`owner`), so an operation finds
+ * out with one property lookup whether to bind to a goroutine or link itself.
+ *
+ * Reading `signal.aborted` (a getter with a brand check) costs more than the rest of an operation
+ * that completes at once, so a watched hub answers it from a plain field, `fired`, set by its
+ * listener. That field is exact only when the hub's listener is the signal's first abort listener
+ * (`exact`): Node's `abort()` sets `aborted` and then calls the listeners in the order they were
+ * added, so code run by an earlier listener would see `aborted` true and `fired` still false. A
+ * hub that watches a signal that already had listeners is not exact, and its operations read the
+ * getter as before. A signal is watched from its second operation (or its first park), so a signal
+ * made for a single operation never gets a listener.
  *
  * Invariants:
  * - a link is in at most one hub's list, and `hub` names it (null when not linked);
- * - a hub's listener is registered exactly once, when the first link is added;
+ * - a hub's listener is registered at most once, by `watch`, and never removed;
+ * - `exact`  =>  whenever code other than the listener runs, `fired === signal.aborted`;
  * - `fire` unlinks each link before calling it, so a link may unlink or relink freely.
  */
+import { getEventListeners } from 'node:events';
 
 const kHub: unique symbol = Symbol('gorx.signalHub');
 
 /** Something that reacts to a signal's abort (a parked op, a goroutine, a timeout). */
-export abstract class AbortLink {
-  hub: Hub | null = null;
-  hprev: AbortLink | null = null;
-  hnext: AbortLink | null = null;
+export interface AbortLink {
+  hub: Hub | null;
+  hprev: AbortLink | null;
+  hnext: AbortLink | null;
   /** Called once when the signal it is linked to aborts; it has been unlinked already. */
-  abstract onSignalAbort(reason: unknown): void;
+  onSignalAbort(reason: unknown): void;
 }
 
 /** The gorx state of one AbortSignal, kept on the signal itself (one property lookup). */
@@ -31,17 +43,41 @@ export class Hub {
   tail: AbortLink | null = null;
   /** The goroutine whose `ctx.signal` this is (its ops bind to it directly), or null. */
   owner: unknown = null;
-  private listening = false;
+  /** The listener is registered (see `watch`). */
+  private watching = false;
+  /** The listener is the signal's first abort listener: `fired` is exact (see the top). */
+  exact = false;
+  /** The signal has aborted (set first thing by the listener). Exact only when `exact`. */
+  fired = false;
+  /** An operation checked the signal once (it is watched from the second one: see `aborted`). */
+  seen = false;
 
   constructor(private readonly signal: AbortSignal) {}
 
-  /** Appends `link`, adding the one listener on first use. Precondition: `link.hub === null`. */
-  add(link: AbortLink): void {
-    if (!this.listening) {
-      this.listening = true;
-      const signal = this.signal;
-      signal.addEventListener('abort', () => this.fire(signal.reason), { once: true });
+  /** Registers the one listener, if not yet. */
+  watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const signal = this.signal;
+    if (signal.aborted) {
+      // Nothing will fire: the field is exact from now on.
+      this.fired = this.exact = true;
+      return;
     }
+    this.exact = getEventListeners(signal, 'abort').length === 0;
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.fired = true;
+        this.fire(signal.reason);
+      },
+      { once: true },
+    );
+  }
+
+  /** Appends `link`, watching the signal if not yet. Precondition: `link.hub === null`, and the signal has not aborted. */
+  add(link: AbortLink): void {
+    if (!this.watching) this.watch();
     link.hub = this;
     link.hprev = this.tail;
     link.hnext = null;
@@ -71,6 +107,32 @@ export function hubOf(signal: AbortSignal): Hub {
   return hub;
 }
 
+/**
+ * True when `signal` has aborted. Precondition: `signal` is an AbortSignal. An exact hub answers
+ * from its field; otherwise the getter is read, and a signal not aborted is watched from its second
+ * check on (a goroutine's own `ctx.signal` is not: its operations bind to the goroutine).
+ */
+export function isAborted(signal: AbortSignal): boolean {
+  const hub = exactHub(signal);
+  if (hub !== undefined) return hub.fired;
+  if (signal.aborted) return true;
+  const h = hubOf(signal);
+  if (!h.seen) h.seen = true;
+  else if (h.owner === null) h.watch();
+  return false;
+}
+
+/**
+ * The hub of `signal` when it is exact (its `fired` says whether the signal has aborted), else
+ * undefined. `signal` may be anything: only AbortSignals get a hub, so a hub found also tells
+ * that `signal` is one (no `instanceof` needed).
+ */
+export function exactHub(signal: unknown): Hub | undefined {
+  if (typeof signal !== 'object' || signal === null) return undefined;
+  const hub = (signal as { [kHub]?: Hub })[kHub];
+  return hub !== undefined && hub.exact ? hub : undefined;
+}
+
 /** Links `link` to `signal`'s hub. Precondition: `link.hub === null`; `signal` is not aborted. */
 export function listen(signal: AbortSignal, link: AbortLink): void {
   hubOf(signal).add(link);
@@ -88,10 +150,11 @@ export function unlisten(link: AbortLink): void {
 }
 
 /** A link that calls a function (for `go`'s parent signal, `timeout`, `Group`). */
-export class AbortCallback extends AbortLink {
-  constructor(private readonly fn: (reason: unknown) => void) {
-    super();
-  }
+export class AbortCallback implements AbortLink {
+  hub: Hub | null = null;
+  hprev: AbortLink | null = null;
+  hnext: AbortLink | null = null;
+  constructor(private readonly fn: (reason: unknown) => void) {}
   onSignalAbort(reason: unknown): void {
     this.fn(reason);
   }
