@@ -69,6 +69,7 @@ export class Hub {
       'abort',
       () => {
         this.fired = true;
+        forget(this);
         this.fire(signal.reason);
       },
       { once: true },
@@ -98,6 +99,7 @@ export class Hub {
 
 /** The hub of `signal`, made on first use. */
 export function hubOf(signal: AbortSignal): Hub {
+  if (signal === lastSignal) return lastHub!;
   const s = signal as unknown as { [kHub]?: Hub };
   let hub = s[kHub];
   if (hub === undefined) {
@@ -128,9 +130,33 @@ export function isAborted(signal: AbortSignal): boolean {
  * that `signal` is one (no `instanceof` needed).
  */
 export function exactHub(signal: unknown): Hub | undefined {
+  if (signal === lastSignal) return lastHub!;
   if (typeof signal !== 'object' || signal === null) return undefined;
   const hub = (signal as { [kHub]?: Hub })[kHub];
-  return hub !== undefined && hub.exact ? hub : undefined;
+  if (hub === undefined || !hub.exact) return undefined;
+  if (hub.owner === null) {
+    lastSignal = signal;
+    lastHub = hub;
+  }
+  return hub;
+}
+
+/**
+ * The foreign signal whose exact hub was looked up last, and that hub: a loop of operations on one
+ * signal looks nothing up on it. In Node every AbortSignal has a hidden class of its own, so a
+ * property read on signals (`aborted`, or the hub's slot) is a megamorphic lookup, slower than the
+ * rest of an operation that completes at once. Keeps that one signal reachable until another one
+ * is looked up or it aborts.
+ */
+const NONE: unknown = {};
+let lastSignal: unknown = NONE;
+let lastHub: Hub | null = null;
+
+function forget(hub: Hub): void {
+  if (lastHub === hub) {
+    lastSignal = NONE;
+    lastHub = null;
+  }
 }
 
 /** Links `link` to `signal`'s hub. Precondition: `link.hub === null`; `signal` is not aborted. */
