@@ -123,6 +123,8 @@ export class CaseWaiter implements Queued {
   prev: Queued | null = null;
   next: Queued | null = null;
   q: WaitQ | null = null;
+  /** The next case waiter of the same select (its list, newest first). */
+  sibling: CaseWaiter | null = null;
 
   constructor(
     readonly ch: WaiterChannel,
