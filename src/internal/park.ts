@@ -11,7 +11,15 @@ import { setImmediate as realSetImmediate } from 'node:timers';
 import { type SignalOptions, goContext } from '../types.js';
 import { DeadlockError, GoroutineExit } from '../errors.js';
 import { kIsOwner } from './owner.js';
-import { type AbortLink, type Hub, exactHub, hubOf, isAborted, unlisten } from './signal-hub.js';
+import {
+  type AbortLink,
+  FIRED,
+  type Hub,
+  exactHub,
+  hubOf,
+  isAborted,
+  unlisten,
+} from './signal-hub.js';
 import type { TakenSet } from './taken.js';
 import { checkOptions } from './validate.js';
 
@@ -66,7 +74,7 @@ export function stopReason(opts: SignalOptions | undefined, fn: string): unknown
   if (signal === undefined) return GO_ON;
   // A signal gorx watches exactly is an AbortSignal whose state is a plain field (signal-hub.ts).
   const hub = exactHub(signal);
-  if (hub !== undefined) return hub.fired ? signal.reason : GO_ON;
+  if (hub !== undefined) return hub.state === FIRED ? signal.reason : GO_ON;
   if (SignalClass === null || !(signal instanceof SignalClass)) checkOptions(opts, fn);
   return isAborted(signal) ? signal.reason : GO_ON;
 }
@@ -96,9 +104,12 @@ export abstract class Parked implements AbortLink {
   promise: Promise<unknown> | null = null;
   /**
    * A callback receiver or callback select (`recvCallback`, `selectCallback`): a listener, not
-   * blocked code. It never counts as a deadlock (see onBeforeExit).
+   * blocked code. It never counts as a deadlock (see onBeforeExit). A getter: the kinds of op that
+   * can be listeners derive it from a field they have anyway.
    */
-  listener = false;
+  get listener(): boolean {
+    return false;
+  }
   /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
   hub: Hub | null = null;
   hprev: AbortLink | null = null;

@@ -108,6 +108,11 @@ export class SelectOp extends Parked {
     else invokeUserCallback(cb, error);
   }
 
+  /** A callback select (`selectCallback`) is a listener; a promise select is blocked code. */
+  override get listener(): boolean {
+    return !this.promiseMode;
+  }
+
   withdraw(): boolean {
     if (this.done) return false;
     this.finish(null);

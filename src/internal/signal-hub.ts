@@ -9,19 +9,21 @@
  * signal fires. The hub also marks a goroutine's own `ctx.signal` (`owner`), so an operation finds
  * out with one property lookup whether to bind to a goroutine or link itself.
  *
- * Reading `signal.aborted` (a getter with a brand check) costs more than the rest of an operation
- * that completes at once, so a watched hub answers it from a plain field, `fired`, set by its
- * listener. That field is exact only when the hub's listener is the signal's first abort listener
- * (`exact`): Node's `abort()` sets `aborted` and then calls the listeners in the order they were
- * added, so code run by an earlier listener would see `aborted` true and `fired` still false. A
- * hub that watches a signal that already had listeners is not exact, and its operations read the
- * getter as before. A signal is watched from its second operation (or its first park), so a signal
- * made for a single operation never gets a listener.
+ * Reading `signal.aborted` (a getter with a brand check, on an object whose hidden class is its
+ * own) costs more than the rest of an operation that completes at once, so a watched hub answers
+ * it from a plain field, its `state`, which its listener sets to FIRED. That answer is exact only
+ * when the hub's listener is the signal's first abort listener (state LIVE): Node's `abort()` sets
+ * `aborted` and then calls the listeners in the order they were added, so code run by an earlier
+ * listener would see `aborted` true and the state not yet FIRED. A hub that watches a signal that
+ * already had listeners is WATCHED, not LIVE, and its operations read the getter until it has
+ * fired. A signal is watched from its second operation (or its first park), so a signal made for
+ * a single operation never gets a listener.
  *
  * Invariants:
  * - a link is in at most one hub's list, and `hub` names it (null when not linked);
  * - a hub's listener is registered at most once, by `watch`, and never removed;
- * - `exact`  =>  whenever code other than the listener runs, `fired === signal.aborted`;
+ * - state LIVE or FIRED  =>  whenever code other than the listener runs, the state is FIRED
+ *   exactly when `signal.aborted` is true;
  * - `fire` unlinks each link before calling it, so a link may unlink or relink freely.
  */
 import { getEventListeners } from 'node:events';
@@ -37,38 +39,45 @@ export interface AbortLink {
   onSignalAbort(reason: unknown): void;
 }
 
+/** Hub states, in order: each one implies the ones before it. */
+/** No operation has checked the signal yet. */
+const UNSEEN = 0;
+/** An operation checked it once: it is watched from the second one (see `isAborted`). */
+const SEEN = 1;
+/** The listener is registered, but after other listeners: the getter must be read. */
+const WATCHED = 2;
+/** The listener is registered and is the signal's first: the signal has not aborted. */
+export const LIVE = 3;
+/** The signal has aborted and the listener has run (or the signal was aborted when watched). */
+export const FIRED = 4;
+
 /** The gorx state of one AbortSignal, kept on the signal itself (one property lookup). */
 export class Hub {
   head: AbortLink | null = null;
   tail: AbortLink | null = null;
   /** The goroutine whose `ctx.signal` this is (its ops bind to it directly), or null. */
   owner: unknown = null;
-  /** The listener is registered (see `watch`). */
-  private watching = false;
-  /** The listener is the signal's first abort listener: `fired` is exact (see the top). */
-  exact = false;
-  /** The signal has aborted (set first thing by the listener). Exact only when `exact`. */
-  fired = false;
-  /** An operation checked the signal once (it is watched from the second one: see `aborted`). */
-  seen = false;
+  /**
+   * UNSEEN, SEEN, WATCHED, LIVE or FIRED. From LIVE on, the state says exactly whether the signal
+   * has aborted, whenever code other than the listener runs (see the top).
+   */
+  state: number = UNSEEN;
 
   constructor(private readonly signal: AbortSignal) {}
 
   /** Registers the one listener, if not yet. */
   watch(): void {
-    if (this.watching) return;
-    this.watching = true;
+    if (this.state >= WATCHED) return;
     const signal = this.signal;
     if (signal.aborted) {
-      // Nothing will fire: the field is exact from now on.
-      this.fired = this.exact = true;
+      this.state = FIRED; // nothing will fire: the state is exact from now on
       return;
     }
-    this.exact = getEventListeners(signal, 'abort').length === 0;
+    this.state = getEventListeners(signal, 'abort').length === 0 ? LIVE : WATCHED;
     signal.addEventListener(
       'abort',
       () => {
-        this.fired = true;
+        this.state = FIRED;
         forget(this);
         this.fire(signal.reason);
       },
@@ -76,9 +85,12 @@ export class Hub {
     );
   }
 
-  /** Appends `link`, watching the signal if not yet. Precondition: `link.hub === null`, and the signal has not aborted. */
+  /**
+   * Appends `link`, watching the signal if not yet. Precondition: `link.hub === null`, and the
+   * signal has not aborted.
+   */
   add(link: AbortLink): void {
-    if (!this.watching) this.watch();
+    if (this.state < WATCHED) this.watch();
     link.hub = this;
     link.hprev = this.tail;
     link.hnext = null;
@@ -116,16 +128,16 @@ export function hubOf(signal: AbortSignal): Hub {
  */
 export function isAborted(signal: AbortSignal): boolean {
   const hub = exactHub(signal);
-  if (hub !== undefined) return hub.fired;
+  if (hub !== undefined) return hub.state === FIRED;
   if (signal.aborted) return true;
   const h = hubOf(signal);
-  if (!h.seen) h.seen = true;
+  if (h.state === UNSEEN) h.state = SEEN;
   else if (h.owner === null) h.watch();
   return false;
 }
 
 /**
- * The hub of `signal` when it is exact (its `fired` says whether the signal has aborted), else
+ * The hub of `signal` when it is exact (its state, LIVE or FIRED, says whether the signal has aborted), else
  * undefined. `signal` may be anything: only AbortSignals get a hub, so a hub found also tells
  * that `signal` is one (no `instanceof` needed).
  */
@@ -133,7 +145,7 @@ export function exactHub(signal: unknown): Hub | undefined {
   if (signal === lastSignal) return lastHub!;
   if (typeof signal !== 'object' || signal === null) return undefined;
   const hub = (signal as { [kHub]?: Hub })[kHub];
-  if (hub === undefined || !hub.exact) return undefined;
+  if (hub === undefined || hub.state < LIVE) return undefined;
   if (hub.owner === null) {
     lastSignal = signal;
     lastHub = hub;
