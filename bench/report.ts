@@ -276,6 +276,12 @@ export function checkTargets(results: Results): Target[] {
     }
     vs(b, fast, 'floor fast-path', 1.2);
   }
+  // Issue 14 item 1: an operation given an AbortSignal costs at most 1.15x the same without one.
+  for (const b of ['chan_sync', 'ping_pong', 'select']) {
+    if (results.data.get(b)?.has('gorx idiomatic + signal')) {
+      vs(b, 'gorx idiomatic + signal', idi, 1.15);
+    }
+  }
   vs('spawn', 'gorx go(async)', 'Effect fork', 0.5);
   vs('kill', 'gorx go(async)', 'Effect fork', 0.6);
   const mem = (bench: string, impl: string, field: 'bytesPerG' | 'heapPerG'): void => {
