@@ -73,7 +73,7 @@ export class Hub {
       this.state = FIRED; // nothing will fire: the state is exact from now on
       return;
     }
-    this.state = getEventListeners(signal, 'abort').length === 0 ? LIVE : WATCHED;
+    this.state = isFirstListener(signal) ? LIVE : WATCHED;
     signal.addEventListener(
       'abort',
       () => {
@@ -106,6 +106,19 @@ export class Hub {
       unlisten(l);
       l.onSignalAbort(reason);
     }
+  }
+}
+
+/**
+ * True when `signal` has no abort listener yet, so one added now runs first. False when it has
+ * one, or when Node cannot tell: an AbortSignal of another realm or a polyfill (duck-typed, see
+ * validate.ts), which `getEventListeners` rejects.
+ */
+function isFirstListener(signal: AbortSignal): boolean {
+  try {
+    return getEventListeners(signal, 'abort').length === 0;
+  } catch {
+    return false;
   }
 }
 

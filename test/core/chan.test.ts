@@ -255,6 +255,32 @@ describe('the abort state gorx keeps for a signal (issue 14 item 1: no `aborted`
     expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
   });
 
+  it('a duck-typed AbortSignal (a polyfill, another realm) works, read through its getter', async () => {
+    const target = new EventTarget();
+    let aborted = false;
+    const signal = {
+      get aborted() {
+        return aborted;
+      },
+      reason: 'stop' as unknown,
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+    } as unknown as AbortSignal;
+    const ch = chan<number>(1);
+    for (let i = 0; i < 3; i++) {
+      ch.trySend(i);
+      await expect(ch.recv({ signal })).resolves.toBe(i);
+    }
+    const parked = track(ch.recv({ signal }));
+    aborted = true;
+    target.dispatchEvent(new Event('abort'));
+    await settle();
+    expect(parked.result).toEqual({ state: 'rejected', reason: 'stop' });
+    ch.trySend(7);
+    await expect(ch.recv({ signal })).rejects.toBe('stop');
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
+  });
+
   it('a signal given to a single operation gets no listener; from its second operation, one', async () => {
     const ch = chan<number>(1);
     const ac = new AbortController();
