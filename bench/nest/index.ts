@@ -170,7 +170,7 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   const genBody = function* (): Generator<unknown, void, unknown> {
     yield idle.recv();
   };
-  // The README's worker: an async loop that sleeps with the signal, then beats.
+  // An async loop that sleeps with the signal, then beats (the README's worker passes ctx instead).
   const asyncBody = async (ctx: { signal: AbortSignal; heartbeat?: () => void }): Promise<void> => {
     for (;;) {
       await sleep(3_600_000, { signal: ctx.signal });
@@ -221,7 +221,7 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   );
   const plainAsync = await plainCost(asyncBody);
   row(
-    'async worker as in the README (sleep with ctx.signal, beat)',
+    'async worker: sleep with ctx.signal, then beat',
     await workerCost(asyncBody, { heartbeatTimeoutMs: 3_600_000 }),
     plainAsync,
   );
