@@ -15,7 +15,8 @@ import {
   type AbortLink,
   FIRED,
   type Hub,
-  exactHub,
+  LIVE,
+  existingHub,
   hubOf,
   isAborted,
   unlisten,
@@ -72,11 +73,22 @@ export function stopReason(opts: SignalOptions | undefined, fn: string): unknown
   }
   const signal = opts.signal;
   if (signal === undefined) return GO_ON;
-  // A signal gorx watches exactly is an AbortSignal whose state is a plain field (signal-hub.ts).
-  const hub = exactHub(signal);
-  if (hub !== undefined) return hub.state === FIRED ? signal.reason : GO_ON;
-  if (SignalClass === null || !(signal instanceof SignalClass)) checkOptions(opts, fn);
-  return isAborted(signal) ? signal.reason : GO_ON;
+  // An AbortSignal gorx knows (it has a hub) may say whether it has aborted without a read of the
+  // signal itself, which is slow (signal-hub.ts).
+  const hub = existingHub(signal);
+  if (hub !== undefined) {
+    // A goroutine's own `ctx.signal`: aborted exactly when the goroutine has been interrupted
+    // (its exit is set before the signal aborts, and is the signal's reason).
+    const owner = hub.owner as Owner | null;
+    if (owner !== null) {
+      const exit = owner.abortedExit;
+      return exit === null ? GO_ON : exit;
+    }
+    if (hub.state >= LIVE) return hub.state === FIRED ? signal.reason : GO_ON;
+  } else if (SignalClass === null || !(signal instanceof SignalClass)) {
+    checkOptions(opts, fn);
+  }
+  return isAborted(signal, hub) ? signal.reason : GO_ON;
 }
 
 const noop = (): void => {};

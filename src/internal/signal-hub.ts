@@ -135,31 +135,30 @@ export function hubOf(signal: AbortSignal): Hub {
 }
 
 /**
- * True when `signal` has aborted. Precondition: `signal` is an AbortSignal. An exact hub answers
- * from its field; otherwise the getter is read, and a signal not aborted is watched from its second
- * check on (a goroutine's own `ctx.signal` is not: its operations bind to the goroutine).
+ * True when `signal` has aborted, read through the getter: for a signal whose hub (`hub`, from
+ * `existingHub`, or none yet) is not exact. A signal not aborted is watched from its second check
+ * on (a goroutine's own `ctx.signal` is not: its operations bind to the goroutine). Precondition:
+ * `signal` is an AbortSignal.
  */
-export function isAborted(signal: AbortSignal): boolean {
-  const hub = exactHub(signal);
-  if (hub !== undefined) return hub.state === FIRED;
+export function isAborted(signal: AbortSignal, hub: Hub | undefined): boolean {
   if (signal.aborted) return true;
-  const h = hubOf(signal);
+  const h = hub ?? hubOf(signal);
   if (h.state === UNSEEN) h.state = SEEN;
   else if (h.owner === null) h.watch();
   return false;
 }
 
 /**
- * The hub of `signal` when it is exact (its state, LIVE or FIRED, says whether the signal has aborted), else
- * undefined. `signal` may be anything: only AbortSignals get a hub, so a hub found also tells
- * that `signal` is one (no `instanceof` needed).
+ * The hub of `signal`, or undefined when it has none yet. `signal` may be anything: only
+ * AbortSignals get a hub, so a hub found also tells that `signal` is one (no `instanceof` needed).
+ * An exact hub (state LIVE or FIRED) says whether the signal has aborted; so does the owner of a
+ * goroutine's own `ctx.signal`.
  */
-export function exactHub(signal: unknown): Hub | undefined {
+export function existingHub(signal: unknown): Hub | undefined {
   if (signal === lastSignal) return lastHub!;
   if (typeof signal !== 'object' || signal === null) return undefined;
   const hub = (signal as { [kHub]?: Hub })[kHub];
-  if (hub === undefined || hub.state < LIVE) return undefined;
-  if (hub.owner === null) {
+  if (hub !== undefined && hub.state >= LIVE && hub.owner === null) {
     lastSignal = signal;
     lastHub = hub;
   }
