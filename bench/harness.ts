@@ -99,6 +99,20 @@ export class Results {
       ? undefined
       : stats(list.map((s) => s.value)).median;
   }
+
+  /**
+   * Median over the rounds of `a`'s sample divided by `b`'s sample of the same round (samples are
+   * added in round order): less sensitive to the machine's drift than a ratio of two medians,
+   * since both samples of a round ran at nearly the same time.
+   */
+  pairedRatio(bench: string, a: string, b: string): number | undefined {
+    const xs = this.data.get(bench)?.get(a);
+    const ys = this.data.get(bench)?.get(b);
+    if (xs === undefined || ys === undefined || xs.length !== ys.length || xs.length === 0) {
+      return undefined;
+    }
+    return stats(xs.map((x, i) => x.value / ys[i]!.value)).median;
+  }
 }
 
 /**

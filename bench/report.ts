@@ -276,6 +276,22 @@ export function checkTargets(results: Results): Target[] {
     }
     vs(b, fast, 'floor fast-path', 1.2);
   }
+  // Issue 14 item 1: an operation given an AbortSignal costs at most 1.15x the same without one.
+  // Judged on the median of per-round ratios (the two rows of a round ran back to back).
+  for (const b of ['chan_sync', 'ping_pong', 'select']) {
+    const sig = 'gorx idiomatic + signal';
+    if (!results.data.get(b)?.has(sig)) continue;
+    const paired = results.pairedRatio(b, sig, idi);
+    const m = results.median(b, sig);
+    const m0 = results.median(b, idi);
+    const ofMedians = m !== undefined && m0 !== undefined ? `${(m / m0).toFixed(2)}x` : '–';
+    t.push({
+      text:
+        `${sig} ${b} <= 1.15x ${idi}: ${paired === undefined ? 'not measured' : `${paired.toFixed(2)}x`}` +
+        ` (median of per-round ratios; ratio of the medians ${ofMedians})`,
+      met: paired === undefined ? undefined : paired <= 1.15,
+    });
+  }
   vs('spawn', 'gorx go(async)', 'Effect fork', 0.5);
   vs('kill', 'gorx go(async)', 'Effect fork', 0.6);
   const mem = (bench: string, impl: string, field: 'bytesPerG' | 'heapPerG'): void => {

@@ -226,7 +226,6 @@ function selectCallbackNow<const Cs extends readonly SelectCase[]>(
     return notParked;
   }
   const op = new SelectOp(onResult as (r: RawResult) => void, onError, false);
-  op.listener = true;
   parkSelect(cases, op, undefined);
   return () => op.withdraw();
 }

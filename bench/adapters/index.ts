@@ -31,6 +31,23 @@ const N_SYNC = Math.min(N, 20_000);
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 let sinkValue = 0;
 
+/** Fails the run (non-zero exit, no table) when a benchmark computed the wrong result. */
+function verify(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`benchmark result is wrong: ${what}`);
+}
+
+/** Sum of 0..n-1: what every case that delivers 0..n-1 must add up to. */
+const sumBelow = (n: number): number => (n * (n - 1)) / 2;
+
+/** Checks that a case delivered exactly 0..n-1 (their sum and count), and keeps the sum. */
+function checkDelivered(what: string, n: number, sum: number, count: number): void {
+  verify(
+    count === n && sum === sumBelow(n),
+    `${what}: ${count} values summing to ${sum}, want ${n} summing to ${sumBelow(n)}`,
+  );
+  sinkValue += sum;
+}
+
 /** Medians of `a` and `b`, run alternately round by round so drift on a busy machine hits both. */
 async function medians(
   a: () => Promise<number>,
@@ -58,38 +75,70 @@ async function nsPerOp(n: number, body: () => Promise<void> | void): Promise<num
 }
 
 // 1. Push throughput into a subscriber.
-const subjectPush = () => {
+// Each case counts and sums what its subscriber received and checks it after the timed part.
+const subjectPush = async () => {
   const s = new Subject<number>();
-  const sub = s.subscribe((v) => (sinkValue += v));
-  return nsPerOp(N, () => {
+  let sum = 0;
+  let count = 0;
+  const sub = s.subscribe((v) => {
+    sum += v;
+    count++;
+  });
+  const ns = await nsPerOp(N, () => {
     for (let i = 0; i < N; i++) s.next(i);
     sub.unsubscribe();
   });
+  checkDelivered('Subject.next', N, sum, count);
+  return ns;
 };
-const channelTrySend = () => {
+const channelTrySend = async () => {
   const ch = chan<number>();
-  const sub = fromChannel(ch).subscribe((v) => (sinkValue += v));
-  return nsPerOp(N, () => {
-    for (let i = 0; i < N; i++) ch.trySend(i);
+  let sum = 0;
+  let count = 0;
+  let refused = 0;
+  const sub = fromChannel(ch).subscribe((v) => {
+    sum += v;
+    count++;
+  });
+  const ns = await nsPerOp(N, () => {
+    for (let i = 0; i < N; i++) if (!ch.trySend(i)) refused++;
     sub.unsubscribe();
   });
+  verify(refused === 0, `trySend -> fromChannel: ${refused} trySend calls found no receiver`);
+  checkDelivered('trySend -> fromChannel', N, sum, count);
+  return ns;
 };
-const channelAwaitSend = () => {
+const channelAwaitSend = async () => {
   const ch = chan<number>();
-  const sub = fromChannel(ch).subscribe((v) => (sinkValue += v));
-  return nsPerOp(N, async () => {
+  let sum = 0;
+  let count = 0;
+  const sub = fromChannel(ch).subscribe((v) => {
+    sum += v;
+    count++;
+  });
+  const ns = await nsPerOp(N, async () => {
     for (let i = 0; i < N; i++) await ch.send(i);
     sub.unsubscribe();
   });
+  checkDelivered('await send -> fromChannel', N, sum, count);
+  return ns;
 };
-const bufferedDrain = () => {
+const bufferedDrain = async () => {
   const ch = chan<number>(N);
   for (let i = 0; i < N; i++) ch.trySend(i);
-  return nsPerOp(N, () => {
+  let sum = 0;
+  let count = 0;
+  const ns = await nsPerOp(N, () => {
     fromChannel(ch)
-      .subscribe((v) => (sinkValue += v))
+      .subscribe((v) => {
+        sum += v;
+        count++;
+      })
       .unsubscribe();
   });
+  verify(ch.length === 0, `buffered drain left ${ch.length} values in the channel`);
+  checkDelivered('buffered channel -> fromChannel', N, sum, count);
+  return ns;
 };
 
 // 2. Observable -> for await.
@@ -107,15 +156,26 @@ const bursts = (n: number) =>
     tick();
     return () => (stopped = true);
   });
-const forAwait = async (it: AsyncIterable<number>) => {
-  for await (const v of it) sinkValue += v;
-};
+/** Times a `for await` over `it` (n values, 0..n-1) and checks what it received. */
+async function forAwait(what: string, n: number, it: AsyncIterable<number>): Promise<number> {
+  let sum = 0;
+  let count = 0;
+  const ns = await nsPerOp(n, async () => {
+    for await (const v of it) {
+      sum += v;
+      count++;
+    }
+  });
+  checkDelivered(what, n, sum, count);
+  return ns;
+}
 const toChannelRange = () =>
-  nsPerOp(N_SYNC, () => forAwait(toChannel(range(0, N_SYNC), { overflow: 'unbounded' })));
-const eachValueRange = () => nsPerOp(N_SYNC, () => forAwait(eachValueFrom(range(0, N_SYNC))));
+  forAwait('range -> toChannel', N_SYNC, toChannel(range(0, N_SYNC), { overflow: 'unbounded' }));
+const eachValueRange = () =>
+  forAwait('range -> eachValueFrom', N_SYNC, eachValueFrom(range(0, N_SYNC)));
 const toChannelBursts = () =>
-  nsPerOp(N, () => forAwait(toChannel(bursts(N), { overflow: 'unbounded' })));
-const eachValueBursts = () => nsPerOp(N, () => forAwait(eachValueFrom(bursts(N))));
+  forAwait('bursts -> toChannel', N, toChannel(bursts(N), { overflow: 'unbounded' }));
+const eachValueBursts = () => forAwait('bursts -> eachValueFrom', N, eachValueFrom(bursts(N)));
 
 // 3. switchGo churn: each value really starts a goroutine, which the next value supersedes.
 async function churn(
@@ -124,15 +184,24 @@ async function churn(
   const never = chan<never>();
   const values = new Subject<number>();
   let started: () => void = () => {};
+  let starts = 0;
+  let aborted = 0;
+  let emitted = 0;
   const sub = values
     .pipe(
       switchGo(async (_v: number, ctx) => {
+        starts++;
         started();
-        await never.recv({ signal: ctx.signal });
+        try {
+          await never.recv({ signal: ctx.signal });
+        } catch (e) {
+          if (ctx.signal.aborted) aborted++; // superseded: killed while blocked
+          throw e;
+        }
         return 0;
       }),
     )
-    .subscribe();
+    .subscribe({ next: () => emitted++ });
   const step = async (i: number) => {
     const p = new Promise<void>((resolve) => (started = resolve));
     values.next(i);
@@ -151,6 +220,17 @@ async function churn(
   const live = goroutines().length;
   sub.unsubscribe();
   await settle();
+  // Every value started its goroutine, every one but the last was superseded while blocked (and
+  // the last one by the unsubscribe), none emitted, and none is left.
+  const total = 1000 + count;
+  verify(starts === total, `switchGo churn: ${starts} goroutines started, want ${total}`);
+  verify(
+    aborted === total,
+    `switchGo churn: ${aborted} ended aborted while blocked, want ${total}`,
+  );
+  verify(emitted === 0, `switchGo churn: ${emitted} values emitted, want none`);
+  verify(live === 1, `switchGo churn: ${live} goroutines live before the unsubscribe, want 1`);
+  verify(goroutines().length === 0, `switchGo churn: ${goroutines().length} goroutines left`);
   return { nsPerSupersede: ns, heapBefore, heapAfter, live };
 }
 

@@ -4,7 +4,7 @@
 import 'reflect-metadata';
 import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { chan, go, sleep, type GoContext, type Goroutine } from 'gorx';
+import { chan, go, goroutines, sleep, type GoContext, type Goroutine } from 'gorx';
 import {
   GorxModule,
   Supersede,
@@ -12,6 +12,7 @@ import {
   supersedeContext,
   type GorxModuleOptions,
   type WorkerContext,
+  type WorkerState,
 } from 'gorx/nest';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -24,12 +25,23 @@ import { runInNewContext } from 'node:vm';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/** Fails the run (non-zero exit) when a benchmark did not do the work it reports on. */
+function verify(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`benchmark result is wrong: ${what}`);
+}
+
 @Injectable()
 class Scenes {
+  /** Runs that ended (killed by the next call: their `finally` ran). */
+  ended = 0;
   @Supersede()
   async update(onStart: () => void): Promise<void> {
     onStart();
-    await sleep(3_600_000, { signal: supersedeContext()!.signal });
+    try {
+      await sleep(3_600_000, { signal: supersedeContext()!.signal });
+    } finally {
+      this.ended++;
+    }
   }
 }
 
@@ -74,24 +86,45 @@ async function heartbeatCost(registry: WorkerRegistry): Promise<void> {
     for (let i = 0; i < N; i++) ctx.heartbeat(i);
     if (round === 1) report('ctx.heartbeat(details)', t0);
   }
+  const status = registry.get('hot');
+  verify(
+    status?.lastHeartbeatDetails === N - 1 && status.lastHeartbeatAt !== null,
+    `heartbeat: the worker's last beat is ${String(status?.lastHeartbeatDetails)}, want ${N - 1}`,
+  );
   if (sink === 42) console.log(sink);
   await registry.stop('hot');
 }
 
 async function supersedeRoundTrip(registry: WorkerRegistry, scenes: Scenes): Promise<void> {
-  const rounds = async (label: string, call: (onStart: () => void) => Promise<unknown>) => {
+  /**
+   * `ended()` counts the runs whose cleanup ran: each run must start after every earlier one was
+   * killed and cleaned up, and every superseded call must reject.
+   */
+  const rounds = async (
+    label: string,
+    call: (onStart: () => void) => Promise<unknown>,
+    ended: () => number,
+  ) => {
     const samples: number[] = [];
     const N = 20_000;
+    const ended0 = ended();
+    let rejected = 0;
     for (let i = 0; i < N + 1_000; i++) {
       let started!: () => void;
       const hasStarted = new Promise<void>((resolve) => (started = resolve));
       const t0 = process.hrtime.bigint();
       const p = call(started);
-      p.catch(() => {});
+      p.catch(() => rejected++);
       await hasStarted; // the previous run was killed, its finally ran, and this one began
       const dt = ns(t0);
       if (i >= 1_000) samples.push(dt);
+      verify(ended() - ended0 === i, `${label}: run ${i} started after ${ended() - ended0} ended`);
     }
+    await new Promise((resolve) => setImmediate(resolve));
+    verify(
+      rejected === N + 999,
+      `${label}: ${rejected} superseded calls rejected, want ${N + 999}`,
+    );
     samples.sort((a, b) => a - b);
     const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
     console.log(
@@ -99,17 +132,25 @@ async function supersedeRoundTrip(registry: WorkerRegistry, scenes: Scenes): Pro
     );
   };
   const never = chan<never>();
-  await rounds('registry.supersede (generator run)', (onStart) =>
-    registry.supersede('bench', function* () {
-      onStart();
-      try {
-        yield never.recv();
-      } finally {
-        // cleanup runs before the next run starts
-      }
-    }),
+  let genEnded = 0;
+  await rounds(
+    'registry.supersede (generator run)',
+    (onStart) =>
+      registry.supersede('bench', function* () {
+        onStart();
+        try {
+          yield never.recv();
+        } finally {
+          genEnded++; // cleanup runs before the next run starts
+        }
+      }),
+    () => genEnded,
   );
-  await rounds('@Supersede async method (signal)', (onStart) => scenes.update(onStart));
+  await rounds(
+    '@Supersede async method (signal)',
+    (onStart) => scenes.update(onStart),
+    () => scenes.ended,
+  );
 }
 
 /**
@@ -129,7 +170,7 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   const genBody = function* (): Generator<unknown, void, unknown> {
     yield idle.recv();
   };
-  // The README's worker: an async loop that sleeps with the signal, then beats.
+  // An async loop that sleeps with the signal, then beats (the README's worker passes ctx instead).
   const asyncBody = async (ctx: { signal: AbortSignal; heartbeat?: () => void }): Promise<void> => {
     for (;;) {
       await sleep(3_600_000, { signal: ctx.signal });
@@ -142,18 +183,23 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
     for (let i = 0; i < N; i++)
       gs.push(go(fn as (ctx: GoContext) => Promise<unknown>, { name: `g${i}` }));
     const per = ((await heap()) - before) / N;
+    const blocked = gs.filter((g) => g.state === 'blocked').length;
+    verify(blocked === N, `memory: ${blocked} of ${N} plain goroutines blocked, want all`);
     await Promise.all(gs.map((g) => g.kill()));
     return per;
   };
   const workerCost = async (
     body: (ctx: WorkerContext) => unknown,
     options: Parameters<WorkerRegistry['spawn']>[2],
+    want: WorkerState = 'running',
   ): Promise<number> => {
     const before = await heap();
     for (let i = 0; i < N; i++) {
       registry.spawn(`w${i}`, body as (ctx: WorkerContext) => Promise<unknown>, options);
     }
     const per = ((await heap()) - before) / N;
+    const live = registry.list().filter((w) => w.state === want).length;
+    verify(live === N, `memory: ${live} of ${N} workers ${want}, want all`);
     await Promise.all(registry.list().map((s) => registry.remove(s.name)));
     return per;
   };
@@ -175,11 +221,15 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   );
   const plainAsync = await plainCost(asyncBody);
   row(
-    'async worker as in the README (sleep with ctx.signal, beat)',
+    'async worker: sleep with ctx.signal, then beat',
     await workerCost(asyncBody, { heartbeatTimeoutMs: 3_600_000 }),
     plainAsync,
   );
-  const scheduled = await workerCost(asyncBody, { schedule: { intervalMs: 3_600_000 } });
+  const scheduled = await workerCost(
+    asyncBody,
+    { schedule: { intervalMs: 3_600_000 } },
+    'scheduled',
+  );
   console.log(
     `${'scheduled worker between runs (tick timer armed)'.padEnd(58)} ${kib(scheduled)} each`,
   );
@@ -187,6 +237,7 @@ async function memoryPerWorker(registry: WorkerRegistry): Promise<void> {
   for (let i = 0; i < N; i++)
     registry.spawn(`idle-${i}`, genBody, { heartbeatTimeoutMs: 3_600_000 });
   console.log(`${'spawn() of 10,000 supervised workers'.padEnd(58)} ${fmt(ns(t0) / 1e6)} ms`);
+  verify(registry.list().length === N, `spawn: ${registry.list().length} workers, want ${N}`);
 }
 
 /** A reader that never exports: the SDK aggregates as it would for a real exporter. */
@@ -234,6 +285,8 @@ async function heartbeatNs(registry: WorkerRegistry): Promise<number> {
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < N; i++) ctx.heartbeat();
   const per = ns(t0) / N;
+  // A beat is recorded (it was null before the first one).
+  verify(registry.get('hot')?.lastHeartbeatAt != null, 'heartbeat: no beat recorded');
   await registry.remove('hot');
   return per;
 }
@@ -242,6 +295,7 @@ async function heartbeatNs(registry: WorkerRegistry): Promise<number> {
 async function supersedeUs(scenes: Scenes): Promise<number> {
   const samples: number[] = [];
   const N = 10_000;
+  const ended0 = scenes.ended;
   for (let i = 0; i < N + 1_000; i++) {
     let started!: () => void;
     const hasStarted = new Promise<void>((resolve) => (started = resolve));
@@ -249,6 +303,10 @@ async function supersedeUs(scenes: Scenes): Promise<number> {
     scenes.update(started).catch(() => {});
     await hasStarted;
     if (i >= 1_000) samples.push(ns(t0));
+    verify(
+      scenes.ended - ended0 === i,
+      `@Supersede: run ${i} started after ${scenes.ended - ended0} ended`,
+    );
   }
   samples.sort((a, b) => a - b);
   return percentile(samples, 50) / 1_000;
@@ -314,4 +372,7 @@ await memoryPerWorker(registry);
 const t0 = process.hrtime.bigint();
 await app.close();
 console.log(`app.close() with 10,000 idle workers        ${fmt(ns(t0) / 1e6)} ms`);
+const notStopped = registry.list().filter((w) => w.state !== 'stopped').length;
+verify(notStopped === 0, `app.close(): ${notStopped} workers not stopped`);
+verify(goroutines().length === 0, `app.close(): ${goroutines().length} goroutines left`);
 await observabilityCost();

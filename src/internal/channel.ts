@@ -26,7 +26,16 @@ import { GO_ON, current, rejectStopped, stopReason } from './park.js';
 import { ChanIterator } from './chan-iterator.js';
 import { demandArmed, demandSettled, demanded, demandsPending } from './demand.js';
 import { Ring } from './ring.js';
-import { type Queued, RECV, SEND, WaitQ, Waiter, invokeRecv } from './waiter.js';
+import {
+  LISTENER,
+  type Queued,
+  RECV,
+  REPEATING,
+  SEND,
+  WaitQ,
+  Waiter,
+  invokeRecv,
+} from './waiter.js';
 import { checkFunction, checkObject, checkOptions, describeValue } from './validate.js';
 import { resolvedVoid, resolvedWith } from './yield.js';
 import { registerCopy } from './copies.js';
@@ -268,8 +277,7 @@ export class Channel<T> implements Chan<T> {
       }
       const w = new Waiter(this as Channel<unknown>, RECV);
       w.cb = callback as RecvCallback<unknown>;
-      w.repeat = repeat;
-      w.listener = true;
+      w.listens = repeat ? REPEATING : LISTENER;
       w.parkOn(this.recvq, undefined);
       return () => w.withdraw();
     }

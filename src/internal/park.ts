@@ -4,14 +4,23 @@
  *
  * Invariants:
  * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
- * - an op given a foreign AbortSignal has a `link` in that signal's hub exactly while it is parked;
+ * - an op given a foreign AbortSignal is linked in that signal's hub exactly while it is parked;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
 import { type SignalOptions, goContext } from '../types.js';
 import { DeadlockError, GoroutineExit } from '../errors.js';
 import { kIsOwner } from './owner.js';
-import { AbortLink, hubOf, unlisten } from './signal-hub.js';
+import {
+  type AbortLink,
+  FIRED,
+  type Hub,
+  LIVE,
+  existingHub,
+  hubOf,
+  isAborted,
+  unlisten,
+} from './signal-hub.js';
 import type { TakenSet } from './taken.js';
 import { checkOptions } from './validate.js';
 
@@ -64,8 +73,22 @@ export function stopReason(opts: SignalOptions | undefined, fn: string): unknown
   }
   const signal = opts.signal;
   if (signal === undefined) return GO_ON;
-  if (SignalClass === null || !(signal instanceof SignalClass)) checkOptions(opts, fn);
-  return signal.aborted ? signal.reason : GO_ON;
+  // An AbortSignal gorx knows (it has a hub) may say whether it has aborted without a read of the
+  // signal itself, which is slow (signal-hub.ts).
+  const hub = existingHub(signal);
+  if (hub !== undefined) {
+    // A goroutine's own `ctx.signal`: aborted exactly when the goroutine has been interrupted
+    // (its exit is set before the signal aborts, and is the signal's reason).
+    const owner = hub.owner as Owner | null;
+    if (owner !== null) {
+      const exit = owner.abortedExit;
+      return exit === null ? GO_ON : exit;
+    }
+    if (hub.state >= LIVE) return hub.state === FIRED ? signal.reason : GO_ON;
+  } else if (SignalClass === null || !(signal instanceof SignalClass)) {
+    checkOptions(opts, fn);
+  }
+  return isAborted(signal, hub) ? signal.reason : GO_ON;
 }
 
 const noop = (): void => {};
@@ -80,8 +103,12 @@ export function rejectStopped<T>(stop: unknown): Promise<T> {
   return p as Promise<T>;
 }
 
-/** A blocking operation: a plain send/recv waiter or a select. */
-export abstract class Parked {
+/**
+ * A blocking operation: a plain send/recv waiter or a select. An op given a foreign AbortSignal
+ * links itself into that signal's hub while parked (its `hub`, `hprev`, `hnext`: no separate link
+ * object), so the hub's one listener can withdraw it.
+ */
+export abstract class Parked implements AbortLink {
   gprev: Parked | null = null;
   gnext: Parked | null = null;
   owner: Owner | null = null;
@@ -89,44 +116,27 @@ export abstract class Parked {
   promise: Promise<unknown> | null = null;
   /**
    * A callback receiver or callback select (`recvCallback`, `selectCallback`): a listener, not
-   * blocked code. It never counts as a deadlock (see onBeforeExit).
+   * blocked code. It never counts as a deadlock (see onBeforeExit). A getter: the kinds of op that
+   * can be listeners derive it from a field they have anyway.
    */
-  listener = false;
-  /** Linked in the hub of a foreign AbortSignal while parked (see signal-hub.ts), else null. */
-  link: OpLink | null = null;
+  get listener(): boolean {
+    return false;
+  }
+  /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
+  hub: Hub | null = null;
+  hprev: AbortLink | null = null;
+  hnext: AbortLink | null = null;
   /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
   abstract withdraw(): boolean;
   /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */
   abstract fail(error: unknown): void;
   /** One line for diagnostics: what the op waits on. */
   abstract describe(): string;
-}
 
-/**
- * A parked op's link in a signal's hub: only ops given a foreign signal use one. Links are
- * recycled (a small free list), so a loop of operations on one signal allocates none.
- */
-class OpLink extends AbortLink {
-  op: Parked | null = null;
+  /** Its signal aborted while it was parked (it has been unlinked from the hub already). */
   onSignalAbort(reason: unknown): void {
-    const op = this.op!;
-    if (op.withdraw()) op.fail(reason);
+    if (this.withdraw()) this.fail(reason);
   }
-}
-
-const freeLinks: OpLink[] = [];
-const MAX_FREE_LINKS = 64;
-
-function takeLink(op: Parked): OpLink {
-  const l = freeLinks.pop() ?? new OpLink();
-  l.op = op;
-  return l;
-}
-
-/** Precondition: `l` is unlinked. */
-function dropLink(l: OpLink): void {
-  l.op = null;
-  if (freeLinks.length < MAX_FREE_LINKS) freeLinks.push(l);
 }
 
 /**
@@ -171,7 +181,7 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
       if (signal !== undefined) {
         const hub = hubOf(signal);
         owner = hub.owner as Owner | null;
-        if (owner === null) hub.add((op.link = takeLink(op)));
+        if (owner === null) hub.add(op);
       }
     }
   }
@@ -188,11 +198,7 @@ export function unpark(op: Parked): void {
   else head = op.gnext;
   if (op.gnext !== null) op.gnext.gprev = op.gprev;
   op.gprev = op.gnext = null;
-  if (op.link !== null) {
-    unlisten(op.link);
-    dropLink(op.link);
-    op.link = null;
-  }
+  if (op.hub !== null) unlisten(op);
   // `owner` stays set: completion code still needs it (to record a value taken for a generator).
   if (op.owner !== null) op.owner.unbind(op);
 }

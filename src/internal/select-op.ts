@@ -28,7 +28,8 @@ export type OnResult = (result: RawResult) => void;
 export type OnError = (error: unknown) => void;
 
 export class SelectOp extends Parked {
-  readonly waiters: CaseWaiter[] = [];
+  /** The case waiters, chained through `CaseWaiter.sibling` (no array per select). */
+  private waiters: CaseWaiter | null = null;
   done = false;
   /** A select started by a generator goroutine's code: what its receive case takes (taken.ts). */
   rec: Taken | null = null;
@@ -46,7 +47,8 @@ export class SelectOp extends Parked {
   /** Adds a channel case. Precondition: not yet parked; `w.sel` is this select. */
   addWaiter(w: CaseWaiter, q: WaitQ): void {
     q.push(w);
-    this.waiters.push(w);
+    w.sibling = this.waiters;
+    this.waiters = w;
   }
 
   /** Adds a pending promise case. Precondition: not yet parked; `s` is pending. */
@@ -85,7 +87,9 @@ export class SelectOp extends Parked {
   /** Claims the select and unlinks every waiter except `winner`. */
   private finish(winner: CaseWaiter | null): void {
     this.done = true;
-    for (const x of this.waiters) if (x !== winner && x.q !== null) x.q.remove(x);
+    for (let x = this.waiters; x !== null; x = x.sibling) {
+      if (x !== winner && x.q !== null) x.q.remove(x);
+    }
     if (this.promises !== null) for (const s of this.promises) s.waiters?.delete(this);
     unpark(this);
   }
@@ -104,6 +108,11 @@ export class SelectOp extends Parked {
     else invokeUserCallback(cb, error);
   }
 
+  /** A callback select (`selectCallback`) is a listener; a promise select is blocked code. */
+  override get listener(): boolean {
+    return !this.promiseMode;
+  }
+
   withdraw(): boolean {
     if (this.done) return false;
     this.finish(null);
@@ -116,7 +125,9 @@ export class SelectOp extends Parked {
   }
 
   describe(): string {
-    const parts = this.waiters.map((w) => w.describe());
+    const cases: CaseWaiter[] = [];
+    for (let x = this.waiters; x !== null; x = x.sibling) cases.push(x);
+    const parts = cases.sort((a, b) => a.index - b.index).map((w) => w.describe());
     if (this.promises !== null)
       for (let i = 0; i < this.promises.length; i++) parts.push('promise');
     return `${this.listener ? 'selectCallback' : 'select'} [${parts.join(', ')}]`;

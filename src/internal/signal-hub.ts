@@ -1,29 +1,55 @@
 /**
- * One abort listener per AbortSignal, shared by everything gorx parks on it.
+ * One abort listener per AbortSignal, shared by everything gorx parks on it, and a plain field that
+ * says whether the signal has aborted.
  *
  * EventTarget calls are slow in Node and every listener counts towards the MaxListeners warning, so
  * an operation given a signal does not register its own listener: it links itself into the
- * signal's hub (an intrusive list, O(1) in and out), and the hub's single listener, added the first
- * time anything parks on the signal and kept for the signal's lifetime, aborts whatever is linked
- * when the signal fires. The hub also marks a goroutine's own `ctx.signal` (`owner`), so an
- * operation finds out with one property lookup whether to bind to a goroutine or link itself.
+ * signal's hub (an intrusive list, O(1) in and out), and the hub's single listener, added when
+ * the signal is watched and kept for the signal's lifetime, aborts whatever is linked when the
+ * signal fires. The hub also marks a goroutine's own `ctx.signal` (`owner`), so an operation finds
+ * out with one property lookup whether to bind to a goroutine or link itself.
+ *
+ * Reading `signal.aborted` (a getter with a brand check, on an object whose hidden class is its
+ * own) costs more than the rest of an operation that completes at once, so a watched hub answers
+ * it from a plain field, its `state`, which its listener sets to FIRED. That answer is exact only
+ * when the hub's listener is the signal's first abort listener (state LIVE): Node's `abort()` sets
+ * `aborted` and then calls the listeners in the order they were added, so code run by an earlier
+ * listener would see `aborted` true and the state not yet FIRED. A hub that watches a signal that
+ * already had listeners is WATCHED, not LIVE, and its operations read the getter until it has
+ * fired. A signal is watched from its second operation (or its first park), so a signal made for
+ * a single operation never gets a listener.
  *
  * Invariants:
  * - a link is in at most one hub's list, and `hub` names it (null when not linked);
- * - a hub's listener is registered exactly once, when the first link is added;
+ * - a hub's listener is registered at most once, by `watch`, and never removed;
+ * - state LIVE or FIRED  =>  whenever code other than the listener runs, the state is FIRED
+ *   exactly when `signal.aborted` is true;
  * - `fire` unlinks each link before calling it, so a link may unlink or relink freely.
  */
+import { getEventListeners } from 'node:events';
 
 const kHub: unique symbol = Symbol('gorx.signalHub');
 
 /** Something that reacts to a signal's abort (a parked op, a goroutine, a timeout). */
-export abstract class AbortLink {
-  hub: Hub | null = null;
-  hprev: AbortLink | null = null;
-  hnext: AbortLink | null = null;
+export interface AbortLink {
+  hub: Hub | null;
+  hprev: AbortLink | null;
+  hnext: AbortLink | null;
   /** Called once when the signal it is linked to aborts; it has been unlinked already. */
-  abstract onSignalAbort(reason: unknown): void;
+  onSignalAbort(reason: unknown): void;
 }
+
+/** Hub states, in order: each one implies the ones before it. */
+/** No operation has checked the signal yet. */
+const UNSEEN = 0;
+/** An operation checked it once: it is watched from the second one (see `isAborted`). */
+const SEEN = 1;
+/** The listener is registered, but after other listeners: the getter must be read. */
+const WATCHED = 2;
+/** The listener is registered and is the signal's first: the signal has not aborted. */
+export const LIVE = 3;
+/** The signal has aborted and the listener has run (or the signal was aborted when watched). */
+export const FIRED = 4;
 
 /** The gorx state of one AbortSignal, kept on the signal itself (one property lookup). */
 export class Hub {
@@ -31,17 +57,40 @@ export class Hub {
   tail: AbortLink | null = null;
   /** The goroutine whose `ctx.signal` this is (its ops bind to it directly), or null. */
   owner: unknown = null;
-  private listening = false;
+  /**
+   * UNSEEN, SEEN, WATCHED, LIVE or FIRED. From LIVE on, the state says exactly whether the signal
+   * has aborted, whenever code other than the listener runs (see the top).
+   */
+  state: number = UNSEEN;
 
   constructor(private readonly signal: AbortSignal) {}
 
-  /** Appends `link`, adding the one listener on first use. Precondition: `link.hub === null`. */
-  add(link: AbortLink): void {
-    if (!this.listening) {
-      this.listening = true;
-      const signal = this.signal;
-      signal.addEventListener('abort', () => this.fire(signal.reason), { once: true });
+  /** Registers the one listener, if not yet. */
+  watch(): void {
+    if (this.state >= WATCHED) return;
+    const signal = this.signal;
+    if (signal.aborted) {
+      this.state = FIRED; // nothing will fire: the state is exact from now on
+      return;
     }
+    this.state = isFirstListener(signal) ? LIVE : WATCHED;
+    signal.addEventListener(
+      'abort',
+      () => {
+        this.state = FIRED;
+        forget(this);
+        this.fire(signal.reason);
+      },
+      { once: true },
+    );
+  }
+
+  /**
+   * Appends `link`, watching the signal if not yet. Precondition: `link.hub === null`, and the
+   * signal has not aborted.
+   */
+  add(link: AbortLink): void {
+    if (this.state < WATCHED) this.watch();
     link.hub = this;
     link.hprev = this.tail;
     link.hnext = null;
@@ -60,8 +109,22 @@ export class Hub {
   }
 }
 
+/**
+ * True when `signal` has no abort listener yet, so one added now runs first. False when it has
+ * one, or when Node cannot tell: an AbortSignal of another realm or a polyfill (duck-typed, see
+ * validate.ts), which `getEventListeners` rejects.
+ */
+function isFirstListener(signal: AbortSignal): boolean {
+  try {
+    return getEventListeners(signal, 'abort').length === 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The hub of `signal`, made on first use. */
 export function hubOf(signal: AbortSignal): Hub {
+  if (signal === lastSignal) return lastHub!;
   const s = signal as unknown as { [kHub]?: Hub };
   let hub = s[kHub];
   if (hub === undefined) {
@@ -69,6 +132,55 @@ export function hubOf(signal: AbortSignal): Hub {
     s[kHub] = hub;
   }
   return hub;
+}
+
+/**
+ * True when `signal` has aborted, read through the getter: for a signal whose hub (`hub`, from
+ * `existingHub`, or none yet) is not exact. A signal not aborted is watched from its second check
+ * on (a goroutine's own `ctx.signal` is not: its operations bind to the goroutine). Precondition:
+ * `signal` is an AbortSignal.
+ */
+export function isAborted(signal: AbortSignal, hub: Hub | undefined): boolean {
+  if (signal.aborted) return true;
+  const h = hub ?? hubOf(signal);
+  if (h.state === UNSEEN) h.state = SEEN;
+  else if (h.owner === null) h.watch();
+  return false;
+}
+
+/**
+ * The hub of `signal`, or undefined when it has none yet. `signal` may be anything: only
+ * AbortSignals get a hub, so a hub found also tells that `signal` is one (no `instanceof` needed).
+ * An exact hub (state LIVE or FIRED) says whether the signal has aborted; so does the owner of a
+ * goroutine's own `ctx.signal`.
+ */
+export function existingHub(signal: unknown): Hub | undefined {
+  if (signal === lastSignal) return lastHub!;
+  if (typeof signal !== 'object' || signal === null) return undefined;
+  const hub = (signal as { [kHub]?: Hub })[kHub];
+  if (hub !== undefined && hub.state >= LIVE && hub.owner === null) {
+    lastSignal = signal;
+    lastHub = hub;
+  }
+  return hub;
+}
+
+/**
+ * The foreign signal whose exact hub was looked up last, and that hub: a loop of operations on one
+ * signal looks nothing up on it. In Node every AbortSignal has a hidden class of its own, so a
+ * property read on signals (`aborted`, or the hub's slot) is a megamorphic lookup, slower than the
+ * rest of an operation that completes at once. Keeps that one signal reachable until another one
+ * is looked up or it aborts.
+ */
+const NONE: unknown = {};
+let lastSignal: unknown = NONE;
+let lastHub: Hub | null = null;
+
+function forget(hub: Hub): void {
+  if (lastHub === hub) {
+    lastSignal = NONE;
+    lastHub = null;
+  }
 }
 
 /** Links `link` to `signal`'s hub. Precondition: `link.hub === null`; `signal` is not aborted. */
@@ -88,10 +200,11 @@ export function unlisten(link: AbortLink): void {
 }
 
 /** A link that calls a function (for `go`'s parent signal, `timeout`, `Group`). */
-export class AbortCallback extends AbortLink {
-  constructor(private readonly fn: (reason: unknown) => void) {
-    super();
-  }
+export class AbortCallback implements AbortLink {
+  hub: Hub | null = null;
+  hprev: AbortLink | null = null;
+  hnext: AbortLink | null = null;
+  constructor(private readonly fn: (reason: unknown) => void) {}
   onSignalAbort(reason: unknown): void {
     this.fn(reason);
   }

@@ -123,6 +123,8 @@ export class CaseWaiter implements Queued {
   prev: Queued | null = null;
   next: Queued | null = null;
   q: WaitQ | null = null;
+  /** The next case waiter of the same select (its list, newest first). */
+  sibling: CaseWaiter | null = null;
 
   constructor(
     readonly ch: WaiterChannel,
@@ -142,6 +144,10 @@ export class CaseWaiter implements Queued {
   }
 }
 
+export const NOT_LISTENING = 0;
+export const LISTENER = 1;
+export const REPEATING = 2;
+
 /** A plain parked send or receive on one channel (promise or callback mode). */
 export class Waiter extends Parked implements Queued {
   prev: Queued | null = null;
@@ -154,8 +160,11 @@ export class Waiter extends Parked implements Queued {
   cb: RecvCallback<unknown> | null = null;
   /** A receive started by a generator goroutine's code: what it takes (see taken.ts). */
   rec: Taken | null = null;
-  /** Callback mode: re-arm after a hand-off when the callback returns true. */
-  repeat = false;
+  /**
+   * A callback receiver (`recvCallback`): LISTENER, or REPEATING while it re-arms after a hand-off
+   * whose callback returns true; NOT_LISTENING for every other waiter (a for-await iterator's too).
+   */
+  listens: typeof NOT_LISTENING | typeof LISTENER | typeof REPEATING = NOT_LISTENING;
 
   constructor(
     readonly ch: WaiterChannel,
@@ -177,7 +186,8 @@ export class Waiter extends Parked implements Queued {
     this.cb = null;
     const saved = setCurrent(null);
     try {
-      if (invokeRecv(cb, value, ok, error) === true && ok && this.repeat) this.ch.rearm(this, cb);
+      const again = invokeRecv(cb, value, ok, error) === true && ok;
+      if (again && this.listens === REPEATING) this.ch.rearm(this, cb);
     } finally {
       setCurrent(saved);
     }
@@ -205,7 +215,8 @@ export class Waiter extends Parked implements Queued {
   }
 
   withdraw(): boolean {
-    this.repeat = false; // a cancel from inside a repeating callback must not re-arm it
+    // A cancel from inside a repeating callback must not re-arm it.
+    if (this.listens === REPEATING) this.listens = LISTENER;
     if (this.q === null) return false;
     this.q.remove(this);
     unpark(this);
@@ -223,6 +234,10 @@ export class Waiter extends Parked implements Queued {
     const reject = this.reject!;
     this.resolve = this.reject = null;
     reject(error);
+  }
+
+  override get listener(): boolean {
+    return this.listens !== NOT_LISTENING;
   }
 
   describe(): string {

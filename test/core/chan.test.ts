@@ -1,5 +1,6 @@
 // Contract tests for channels (API.md section 1) beyond the Go and goless ports.
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { getEventListeners } from 'node:events';
 import { inspect } from 'node:util';
 import { ChannelClosedError, chan, isChan, recv, select, send } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
@@ -182,6 +183,115 @@ describe('recv with an AbortSignal', () => {
     for (const p of parked) await expect(p).rejects.toBe(reason);
     expect(ch.trySend(1)).toBe(false);
     expect(added).toBe(1);
+  });
+});
+
+describe('the abort state gorx keeps for a signal (issue 14 item 1: no `aborted` getter per operation)', () => {
+  /** A buffered channel holding one value, and a signal that gorx has seen twice (so it is watched). */
+  function watchedSignal(): { ch: ReturnType<typeof chan<number>>; ac: AbortController } {
+    const ch = chan<number>(1);
+    const ac = new AbortController();
+    for (let i = 0; i < 2; i++) {
+      ch.trySend(i);
+      void ch.recv({ signal: ac.signal });
+    }
+    ch.trySend(7);
+    return { ch, ac };
+  }
+
+  it('an operation started right after abort() rejects and takes nothing, on a watched signal', async () => {
+    const { ch, ac } = watchedSignal();
+    ac.abort('stop');
+    await expect(ch.recv({ signal: ac.signal })).rejects.toBe('stop');
+    await expect(ch.send(1, { signal: ac.signal })).rejects.toBe('stop');
+    await expect(select([recv(ch)], { signal: ac.signal })).rejects.toBe('stop');
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
+  });
+
+  it('an abort listener added before gorx saw the signal sees it aborted in its operations', async () => {
+    const ch = chan<number>(1);
+    const ac = new AbortController();
+    const results: Promise<number>[] = [];
+    // Runs before gorx's own listener: the signal is aborted, gorx's field not yet updated.
+    ac.signal.addEventListener('abort', () => results.push(ch.recv({ signal: ac.signal })));
+    for (let i = 0; i < 3; i++) {
+      ch.trySend(i);
+      await expect(ch.recv({ signal: ac.signal })).resolves.toBe(i);
+    }
+    ch.trySend(7);
+    ac.abort('stop');
+    expect(results).toHaveLength(1);
+    await expect(results[0]).rejects.toBe('stop');
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
+  });
+
+  it('an abort listener added after gorx watches the signal sees it aborted in its operations', async () => {
+    const { ch, ac } = watchedSignal();
+    const results: Promise<number>[] = [];
+    ac.signal.addEventListener('abort', () => results.push(ch.recv({ signal: ac.signal })));
+    ac.abort('stop');
+    expect(results).toHaveLength(1);
+    await expect(results[0]).rejects.toBe('stop');
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
+  });
+
+  it('a signal of AbortSignal.any, watched, aborts with its source: at once and for parked operations', async () => {
+    const ch = chan<number>(1);
+    const source = new AbortController();
+    const signal = AbortSignal.any([source.signal]);
+    for (let i = 0; i < 3; i++) {
+      ch.trySend(i);
+      await expect(ch.recv({ signal })).resolves.toBe(i);
+    }
+    const parked = ch.recv({ signal });
+    ch.trySend(5);
+    await expect(parked).resolves.toBe(5);
+    const parkedAgain = track(ch.recv({ signal }));
+    source.abort('gone');
+    await settle();
+    expect(parkedAgain.result).toEqual({ state: 'rejected', reason: 'gone' });
+    ch.trySend(7);
+    await expect(ch.recv({ signal })).rejects.toBe('gone');
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
+  });
+
+  it('a duck-typed AbortSignal (a polyfill, another realm) works, read through its getter', async () => {
+    const target = new EventTarget();
+    let aborted = false;
+    const signal = {
+      get aborted() {
+        return aborted;
+      },
+      reason: 'stop' as unknown,
+      addEventListener: target.addEventListener.bind(target),
+      removeEventListener: target.removeEventListener.bind(target),
+    } as unknown as AbortSignal;
+    const ch = chan<number>(1);
+    for (let i = 0; i < 3; i++) {
+      ch.trySend(i);
+      await expect(ch.recv({ signal })).resolves.toBe(i);
+    }
+    const parked = track(ch.recv({ signal }));
+    aborted = true;
+    target.dispatchEvent(new Event('abort'));
+    await settle();
+    expect(parked.result).toEqual({ state: 'rejected', reason: 'stop' });
+    ch.trySend(7);
+    await expect(ch.recv({ signal })).rejects.toBe('stop');
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
+  });
+
+  it('a signal given to a single operation gets no listener; from its second operation, one', async () => {
+    const ch = chan<number>(1);
+    const ac = new AbortController();
+    ch.trySend(1);
+    await ch.recv({ signal: ac.signal });
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
+    for (let i = 0; i < 10; i++) {
+      ch.trySend(i);
+      await ch.recv({ signal: ac.signal });
+    }
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
   });
 });
 
