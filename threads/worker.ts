@@ -43,7 +43,7 @@ async function load(url: string): Promise<Record<string, unknown>> {
 }
 
 async function run(m: P.RunMessage): Promise<void> {
-  const bridge = new ThreadBridge(m.runId, port, syncPort, shared);
+  const bridge = new ThreadBridge(m.runId, port, syncPort, shared, new Int32Array(m.decided));
   current = bridge;
   let flushDetails: () => void = () => {};
   const finish = (outcome: number, value: unknown): void => {

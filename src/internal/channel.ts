@@ -5,7 +5,8 @@
  * - `recvq` non-empty  =>  the buffer is empty and `sendq` is empty;
  * - `sendq` non-empty  =>  the buffer holds at least `capacity` values and `recvq` is empty;
  * - `closed`           =>  `recvq` is empty (close wakes every receiver) and `sendq` is empty;
- * - the buffer holds more than `capacity` values only after `unrecv` put a value back;
+ * - the buffer holds more than `capacity` values only after `unrecv` put a value back, or
+ *   `giveReserved` added a value sent on room reserved earlier (a worker thread's send credit);
  * - `backSeqs` (when not null) holds the take order of the put-back values at the head of the
  *   buffer, ascending, and no more entries than the buffer holds values.
  *
@@ -88,6 +89,8 @@ export class Channel<T> implements Chan<T> {
   /** `onDemand` until it has run (see ChanOptions). */
   demand: (() => void) | null;
   private readonly onClose: ((error: Error | undefined) => void) | undefined;
+  /** Run at the start of `close` (see addCloseWatch), or null. */
+  private closeWatches: Set<() => void> | null = null;
 
   constructor(capacity: number, options: ChanOptions | undefined) {
     this.cap = capacity;
@@ -173,6 +176,30 @@ export class Channel<T> implements Chan<T> {
     const seq = seqs.shift()!;
     if (seqs.length === 0) this.backSeqs = null;
     return seq;
+  }
+
+  /**
+   * Gives a value sent on room reserved for it earlier (a worker thread's send credit, see
+   * gorx/threads): to a waiting receiver, else at the tail of the buffer even past `capacity`
+   * (another producer may have taken the reserved slot meanwhile; parking the value in `sendq`
+   * instead would let a close drop a send that already completed). Precondition: not closed.
+   */
+  giveReserved(value: T): void {
+    const r = this.recvq.shift();
+    if (r !== null) r.done(value, true, undefined);
+    else (this.buf ??= new Ring<T>(1, true)).push(value);
+  }
+
+  /**
+   * Registers `fn` to run at the start of every later `close`, before the channel is marked
+   * closed or any waiter is woken (gorx/threads settles the sends in transit from a thread
+   * there, so they count as sent before the close). Returns the function that unregisters it.
+   */
+  addCloseWatch(fn: () => void): () => void {
+    (this.closeWatches ??= new Set()).add(fn);
+    return () => {
+      this.closeWatches?.delete(fn);
+    };
   }
 
   /** Gives a value to a waiting receiver or the buffer. Precondition: `sendReady()`, not closed. */
@@ -304,6 +331,11 @@ export class Channel<T> implements Chan<T> {
       );
     }
     if (this.isClosed) throw new ChannelClosedError('close of closed channel');
+    if (this.closeWatches !== null && this.closeWatches.size > 0) {
+      for (const fn of [...this.closeWatches]) fn();
+      // A watch may have closed the channel itself (a thread's close that came first).
+      if (this.isClosed) throw new ChannelClosedError('close of closed channel');
+    }
     this.isClosed = true;
     this.closeError = error;
     // State is final before anyone is woken: a woken callback that re-enters sees a closed channel.

@@ -43,9 +43,7 @@ export class BridgedChan<T> implements Chan<T> {
     const signal = signalOf(opts);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (b.credit[this.id]! > 0 && !b.ended && !b.closedSeen[this.id]) {
-      b.credit[this.id]!--;
-      b.post([P.SEND_CREDIT, this.id, value], opts?.transfer);
-      return Promise.resolve();
+      return b.sendOnCredit(this.id, value, opts?.transfer);
     }
     const { seq, promise } = b.op<void>(P.SEND, (s) => [P.SEND, s, this.id, value], opts);
     b.setOpChannel(seq, this.id);

@@ -10,17 +10,21 @@
  *   lost; a value the thread's code saw but had not acknowledged when it was terminated is put
  *   back too (at-least-once across a terminate);
  * - `parked` holds the withdraw function of every operation waiting on a channel for the thread;
- * - for each channel, `granted[id] + pendingSends[id] + length <= capacity` when credit is
- *   granted, so a producer in the thread never runs further ahead than the capacity, with the
- *   values in transit counted (other producers on the channel may take reserved slots; the
- *   thread's credited values then wait in the channel's send queue, still counted).
+ * - for each channel, `granted[id] + length <= capacity` when credit is granted, so a producer in
+ *   the thread never runs further ahead than the capacity, with the values in transit counted
+ *   (other producers on the channel may take reserved slots; a credited value then goes into
+ *   the buffer past capacity, `giveReserved`, never into the send queue a close would empty);
+ * - a send on credit is delivered exactly when it is accepted in the run's `decided` words
+ *   (protocol.ts): at a close of the channel (`closing`), every accepted value still in the port
+ *   is taken from it synchronously and delivered before the channel is marked closed; later ones
+ *   are dropped (their sends reject in the thread).
  */
-import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
 import { mapArgs } from './args.js';
 import { decodeError, encodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
-import { unrecv } from './unrecv.js';
+import { addCloseWatch, giveReserved, unrecv } from './core-channel.js';
 
 interface Taken {
   readonly ch: Chan<unknown>;
@@ -31,7 +35,16 @@ export class MainBridge {
   private readonly chans: Chan<unknown>[] = [];
   private readonly ids = new Map<Chan<unknown>, number>();
   private readonly granted: number[] = [];
-  private readonly pendingSends: number[] = [];
+  /** Number (modulo 2^30) of the next send on credit to arrive, per channel. */
+  private readonly arrived: number[] = [];
+  /** Sends on credit accepted when the channel was closed (see `closing`), or -1 while open. */
+  private readonly acceptedAtClose: number[] = [];
+  private readonly unwatch: (() => void)[] = [];
+  /** The run's `decided` words (protocol.ts), one per channel; made once the args are encoded. */
+  private decided = new Int32Array(new SharedArrayBuffer(4));
+  /** The batch being applied and the position of its next op (see `closing`), or null. */
+  private batch: unknown[] | null = null;
+  private pos = 0;
   private readonly inTransit = new Map<number, Taken>();
   private readonly parked = new Map<number, () => boolean>();
   private out: P.Op[] = [];
@@ -55,7 +68,14 @@ export class MainBridge {
 
   /** Replaces channels in `args` by descriptors (and registers them). */
   encodeArgs(args: readonly unknown[]): unknown[] {
-    return mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
+    const encoded = mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
+    this.decided = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, this.chans.length)));
+    return encoded;
+  }
+
+  /** The `decided` words to send with the run (after `encodeArgs`). */
+  get decidedBuffer(): SharedArrayBuffer {
+    return this.decided.buffer;
   }
 
   private describe(ch: Chan<unknown>): P.ChannelDescriptor {
@@ -65,7 +85,10 @@ export class MainBridge {
       this.chans.push(ch);
       this.ids.set(ch, id);
       this.granted.push(0);
-      this.pendingSends.push(0);
+      this.arrived.push(0);
+      this.acceptedAtClose.push(-1);
+      const watched = id;
+      this.unwatch.push(addCloseWatch(ch, () => this.closing(watched)));
     }
     return { [P.CHANNEL_KEY]: id, capacity: ch.capacity, name: ch.name, credit: this.grant(id) };
   }
@@ -74,7 +97,7 @@ export class MainBridge {
   private grant(id: number): number {
     const ch = this.chans[id]!;
     if (ch.closed) return 0;
-    const free = ch.capacity - ch.length - this.granted[id]! - this.pendingSends[id]!;
+    const free = ch.capacity - ch.length - this.granted[id]!;
     if (!(free > 0)) return 0;
     this.granted[id] = this.granted[id]! + free;
     return free;
@@ -106,14 +129,48 @@ export class MainBridge {
   /** A batch from the thread: [runId, ...ops]. */
   receive(batch: unknown[]): void {
     if (batch[0] !== this.runId || this.ended) return;
-    for (let i = 1; i < batch.length; i++) {
-      const op = batch[i] as P.Op;
+    const outerBatch = this.batch;
+    const outerPos = this.pos;
+    this.batch = batch;
+    this.pos = 1;
+    try {
+      this.applyRest();
+    } finally {
+      this.batch = outerBatch;
+      this.pos = outerPos;
+    }
+  }
+
+  /** Applies the ops of the current batch from `pos` on (a close may do it first, see `closing`). */
+  private applyRest(): void {
+    const batch = this.batch!;
+    while (this.pos < batch.length && !this.ended) {
+      const op = batch[this.pos++] as P.Op;
       try {
         this.apply(op);
       } catch (e) {
         // A bug in the bridge, never a user error (those are answered to the thread).
         process.emitWarning(`gorx/threads: bridge error (this is a bug): ${String(e)}`);
       }
+    }
+  }
+
+  /**
+   * Runs at the start of a close of channel `id` (before it is marked closed): decides every send
+   * on credit still undecided as rejected, and delivers the accepted ones not applied yet, so
+   * they count as sent before the close. The thread posts before it accepts, so each of them is
+   * in the rest of the batch being applied (when the close comes from it: the thread's own close,
+   * or main-side code its values set off) or in the port, which is drained synchronously; both
+   * in order, so FIFO holds.
+   */
+  private closing(id: number): void {
+    if (this.ended) return;
+    const v = Atomics.or(this.decided, id, P.DECIDED_CLOSED);
+    if (this.acceptedAtClose[id]! < 0) this.acceptedAtClose[id] = v & P.DECIDED_MASK;
+    if (this.batch !== null) this.applyRest();
+    for (let m = receiveMessageOnPort(this.port); m !== undefined && !this.ended;) {
+      this.receive(m.message as unknown[]);
+      m = receiveMessageOnPort(this.port);
     }
   }
 
@@ -145,23 +202,23 @@ export class MainBridge {
 
   private creditSend(id: number, value: unknown): void {
     const ch = this.chans[id]!;
+    const n = this.arrived[id]!;
+    this.arrived[id] = (n + 1) & P.DECIDED_MASK;
     this.granted[id] = this.granted[id]! - 1;
-    try {
-      if (ch.trySend(value)) return;
-    } catch {
-      this.push([P.CLOSED, id]);
+    const atClose = this.acceptedAtClose[id]!;
+    if (atClose >= 0) {
+      // Closed: delivered only if accepted before the close; else its send rejects in the thread.
+      if (P.before(n, atClose)) giveReserved(ch, value);
       return;
     }
-    this.pendingSends[id] = this.pendingSends[id]! + 1;
-    ch.send(value).then(
-      () => {
-        this.pendingSends[id] = this.pendingSends[id]! - 1;
-      },
-      () => {
-        this.pendingSends[id] = this.pendingSends[id]! - 1;
-        this.push([P.CLOSED, id]);
-      },
-    );
+    // Open: accept it on the thread's behalf if the thread has not yet (it may be terminated
+    // right after posting), so a close from now on counts it as sent.
+    for (;;) {
+      const d = Atomics.load(this.decided, id);
+      if ((d & P.DECIDED_CLOSED) !== 0 || P.before(n, d & P.DECIDED_MASK)) break;
+      if (Atomics.compareExchange(this.decided, id, d, (n + 1) & P.DECIDED_MASK) === d) break;
+    }
+    giveReserved(ch, value);
   }
 
   private send(seq: number, id: number, value: unknown): void {
@@ -302,6 +359,8 @@ export class MainBridge {
     if (this.ended) return;
     this.flush();
     this.ended = true;
+    for (const stop of this.unwatch) stop();
+    this.unwatch.length = 0;
     for (const withdraw of this.parked.values()) withdraw();
     this.parked.clear();
     const taken = [...this.inTransit.values()];

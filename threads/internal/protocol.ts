@@ -5,7 +5,8 @@
  * operation of the thread; channel ids index the channels bridged for this run.
  *
  * Thread -> main:
- * - [SEND_CREDIT, id, value]        a send within the thread's credit (already resolved there)
+ * - [SEND_CREDIT, id, value]        a send within the thread's credit; it is decided through the
+ *                                   run's `decided` words (below), not by a reply
  * - [SEND, seq, id, value]          a send waiting for the main side's verdict
  * - [RECV, seq, id]                 a receive
  * - [SELECT, seq, cases]            a select over bridged channels: cases[i] = [kind, id, value] | null
@@ -55,6 +56,27 @@ export const HEARTBEATS = 0;
 export const SYNC_FLAG = 1;
 export const SHARED_BYTES = 8;
 
+/**
+ * The `decided` words of a run (an Int32Array on a SharedArrayBuffer, one word per bridged
+ * channel) settle a race no message can: a send on credit against a close on the main side.
+ * The thread numbers its sends on credit per channel (0, 1, 2, ... modulo 2^30). A word holds how
+ * many of them are accepted (low 30 bits) and, once the main side has closed the channel, the
+ * DECIDED_CLOSED bit. The thread posts its values first and then accepts them with a
+ * compare-and-swap that fails once the bit is set; the main side accepts a value it delivers
+ * while the channel is open the same way (the thread may not have got there yet), and at a close
+ * sets the bit atomically: the values accepted by then were posted before it, so the close first
+ * takes them from the port synchronously and delivers them; every later one is dropped and its
+ * send rejects ChannelClosedError in the thread.
+ */
+export const DECIDED_CLOSED = 1 << 30;
+export const DECIDED_MASK = DECIDED_CLOSED - 1;
+
+/** `a` comes before `b` in the modulo-2^30 numbering of sends on credit. */
+export function before(a: number, b: number): boolean {
+  const d = (b - a) & DECIDED_MASK;
+  return d !== 0 && d < DECIDED_CLOSED / 2;
+}
+
 export type Op = unknown[];
 
 /** Marks a channel in the arguments (symbols do not survive structured clone). */
@@ -84,4 +106,6 @@ export interface RunMessage {
   readonly exportName: string;
   readonly name: string;
   readonly args: unknown[];
+  /** The run's `decided` words (see DECIDED_CLOSED). */
+  readonly decided: SharedArrayBuffer;
 }

@@ -7,7 +7,10 @@
  *   by the main side: a result, or the answer to its CANCEL;
  * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
  *   handed over once its operation was cancelled (the main side then puts it back);
- * - `credit[id]` is how many sends on channel `id` the main side has promised room for.
+ * - `credit[id]` is how many sends on channel `id` the main side has promised room for;
+ * - a send on credit is posted, then accepted or rejected in the run's `decided` words right
+ *   after the batch carrying it is posted (protocol.ts), and only then settles: it resolves iff
+ *   the main side delivers its value, and rejects ChannelClosedError iff the value is dropped.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ChannelClosedError, type OpOptions } from 'gorx';
@@ -62,6 +65,10 @@ export class ThreadBridge {
   onKill: ((reason: unknown) => void) | null = null;
   readonly credit: number[] = [];
   readonly closedSeen: boolean[] = [];
+  /** Number (modulo 2^30) of the next send on credit, per channel. */
+  private readonly creditNext: number[] = [];
+  /** Sends on credit in the outbox, four entries each: channel id, number, resolve, reject. */
+  private onCredit: unknown[] = [];
 
   /** The thread's ports serve its runs in turn: batches carry the run id (see MainBridge). */
   constructor(
@@ -69,6 +76,8 @@ export class ThreadBridge {
     private readonly port: MessagePort,
     private readonly syncPort: MessagePort,
     readonly shared: Int32Array,
+    /** The run's `decided` words (protocol.ts). */
+    readonly decided: Int32Array,
   ) {}
 
   /** Registers a channel of the arguments; returns its id (see BridgedChan). */
@@ -76,7 +85,60 @@ export class ThreadBridge {
     const id = d[P.CHANNEL_KEY];
     this.credit[id] = d.credit;
     this.closedSeen[id] = false;
+    this.creditNext[id] = 0;
     return id;
+  }
+
+  /**
+   * A send within the credit of channel `id` (precondition: `credit[id] > 0`, not closed as far
+   * as known). Settles when the batch carrying it has been posted and the send decided.
+   */
+  sendOnCredit(id: number, value: unknown, transfer?: readonly Transferable[]): Promise<void> {
+    if ((Atomics.load(this.decided, id) & P.DECIDED_CLOSED) !== 0) {
+      // Closed on the main side already: no credit; the send asks and rejects like any other.
+      this.sawClosed(id);
+      return Promise.reject(new ChannelClosedError('send on closed channel'));
+    }
+    const n = this.creditNext[id]!;
+    this.creditNext[id] = (n + 1) & P.DECIDED_MASK;
+    this.credit[id]!--;
+    const pending = this.onCredit;
+    const promise = new Promise<void>((resolve, reject) => pending.push(id, n, resolve, reject));
+    this.post([P.SEND_CREDIT, id, value], transfer);
+    return promise;
+  }
+
+  /**
+   * Decides the sends on credit of a batch just posted: per channel, accepts them all with one
+   * compare-and-swap unless the main side closed it first (then those it had accepted stand).
+   */
+  private decide(pending: unknown[]): void {
+    const limits = new Map<number, number>();
+    for (let i = pending.length - 4; i >= 0; i -= 4) {
+      const id = pending[i] as number;
+      if (limits.has(id)) continue;
+      const end = ((pending[i + 1] as number) + 1) & P.DECIDED_MASK;
+      let limit = -1; // -1: all accepted
+      for (;;) {
+        const d = Atomics.load(this.decided, id);
+        if ((d & P.DECIDED_CLOSED) !== 0) {
+          limit = d & P.DECIDED_MASK;
+          this.sawClosed(id);
+          break;
+        }
+        if (!P.before(d, end)) break; // the main side accepted them already
+        if (Atomics.compareExchange(this.decided, id, d, end) === d) break;
+      }
+      limits.set(id, limit);
+    }
+    for (let i = 0; i < pending.length; i += 4) {
+      const limit = limits.get(pending[i] as number)!;
+      if (limit < 0 || P.before(pending[i + 1] as number, limit)) {
+        (pending[i + 2] as () => void)();
+      } else {
+        (pending[i + 3] as (e: unknown) => void)(new ChannelClosedError('send on closed channel'));
+      }
+    }
   }
 
   post(op: P.Op, transfer?: readonly Transferable[]): void {
@@ -101,7 +163,20 @@ export class ThreadBridge {
     this.out = [];
     this.transfer = [];
     batch.unshift(this.runId as unknown as P.Op);
-    this.port.postMessage(batch, transfer);
+    const pending = this.onCredit;
+    if (pending.length === 0) {
+      this.port.postMessage(batch, transfer);
+      return;
+    }
+    this.onCredit = [];
+    try {
+      this.port.postMessage(batch, transfer);
+    } catch (e) {
+      // Not posted (a value that cannot be cloned): none of its sends happened.
+      for (let i = 0; i < pending.length; i += 4) (pending[i + 3] as (e: unknown) => void)(e);
+      throw e;
+    }
+    this.decide(pending);
   };
 
   /**

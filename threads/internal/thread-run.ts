@@ -141,6 +141,7 @@ export class ThreadRun<R> {
           exportName: this.spec.exportName,
           name: this.g.name,
           args,
+          decided: bridge.decidedBuffer,
         };
         handle.port.postMessage(msg, [...this.spec.transfer]);
       } catch (e) {

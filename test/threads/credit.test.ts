@@ -1,0 +1,89 @@
+/**
+ * Sends on credit: a thread's send within the room the main side reserved for it settles without
+ * a round trip, so it races everything that happens on the main side meanwhile (a close, another
+ * producer, a kill). Each test names the guarantee that must survive the race.
+ */
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { chan, type Chan } from 'gorx';
+import { goThread, ThreadExitError, ThreadPool } from 'gorx/threads';
+import { BASIC, expectNoThreadLeft, rejection } from './support.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
+
+afterEach(() => expectNoThreadLeft());
+
+function drain<T>(ch: Chan<T>): T[] {
+  const out: T[] = [];
+  for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) out.push(r.value);
+  return out;
+}
+
+describe('a send on credit against a close on the main side', () => {
+  it('a send made after the main side closed the channel rejects ChannelClosedError and delivers nothing, though the thread still held credit', async () => {
+    // Regression: the send resolved on the credit and its value was silently dropped.
+    const out = chan<string>(4);
+    const ready = chan<string>();
+    const go = chan<number>();
+    const g = goThread<string[]>(BASIC, 'sendAfterGo', [out, ready, go, ['late', 'later']]);
+    await ready.recv(); // the thread holds 4 sends of credit on `out`
+    out.close();
+    await go.send(1);
+    await expect(g.done).resolves.toEqual(['closed', 'closed']);
+    expect(out.tryRecv()).toEqual({ ok: false, closed: true });
+  });
+
+  it('racing a close, every send on credit either resolves and its value is received, or rejects and its value never is (in order, nothing twice)', async () => {
+    const pool = new ThreadPool({ size: 1 });
+    for (let i = 0; i < 24; i++) {
+      const out = chan<number>(8);
+      const burst = 1 + (i % 6); // several sends in one batch: part of a batch may be accepted
+      const g = pool.go<number[]>(BASIC, 'sendUntilClosed', [out, burst]);
+      const received: number[] = [];
+      const before = i % 12; // receive a few first, so the close lands at varied points
+      for (let k = 0; k < before; k++) received.push(await out.recv());
+      out.close();
+      received.push(...drain(out));
+      const sent = await g.done;
+      expect(received).toEqual(sent);
+      expect(out.tryRecv()).toEqual({ ok: false, closed: true });
+    }
+    await pool.close();
+  });
+
+  it('a value sent on credit whose slot another producer took is buffered past capacity, so a close keeps it', async () => {
+    // Regression: it waited in the channel's send queue, and the close dropped it although the
+    // thread's send had resolved.
+    const out = chan<string>(2);
+    const ready = chan<string>();
+    const go = chan<number>();
+    const g = goThread<string[]>(BASIC, 'sendAfterGo', [out, ready, go, ['t1', 't2']]);
+    await ready.recv(); // the thread holds 2 sends of credit
+    expect(out.trySend('m1')).toBe(true);
+    expect(out.trySend('m2')).toBe(true); // the reserved slots are taken
+    await go.send(1);
+    await expect(g.done).resolves.toEqual(['sent', 'sent']);
+    expect(out.length).toBe(4);
+    out.close();
+    expect(drain(out)).toEqual(['m1', 'm2', 't1', 't2']);
+  });
+});
+
+describe('a send on credit against a kill or a crash', () => {
+  it('every send a thread saw resolve on credit is delivered, though it is terminated right after', async () => {
+    const out = chan<number>(16);
+    const sentAll = chan<number>(1);
+    const g = goThread(BASIC, 'sendThenDie', [out, 10, sentAll, 'hang'], { killGraceMs: 0 });
+    expect(await sentAll.recv()).toBe(10);
+    await g.kill();
+    expect(g.killMode).toBe('terminated');
+    expect(drain(out)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('every send a thread saw resolve on credit is delivered, though it exits right after (ThreadExitError)', async () => {
+    const out = chan<number>(16);
+    const g = goThread(BASIC, 'sendThenDie', [out, 10, chan<number>(1), 'exit']);
+    expect(await rejection(g.done)).toBeInstanceOf(ThreadExitError);
+    expect(drain(out)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
