@@ -47,6 +47,27 @@ function isErrorLike(e: unknown): boolean {
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
 registerCopy(import.meta.url);
 
+/**
+ * Marks a worker thread's view of a channel bridged by gorx/threads (which sets it; the core only
+ * recognises it, to name the mistake of handing one to the core's select or range).
+ */
+export const BRIDGED_BRAND = Symbol.for('gorx.bridgedChannel');
+
+/** The error for a bridged channel given to core `what` (select, trySelect, range). */
+export function bridgedChannelError(what: string, where: string, instead: string): TypeError {
+  return new TypeError(
+    `${what}: ${where} is a channel bridged from the main thread (a gorx/threads argument), which ` +
+      `gorx's ${what} cannot decide in this thread: ${instead}`,
+  );
+}
+
+/** True for a worker thread's view of a bridged channel (see BRIDGED_BRAND). */
+export function isBridgedChannel(v: unknown): boolean {
+  return (
+    typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRIDGED_BRAND] === true
+  );
+}
+
 const EMPTY: TryRecvResult<never> = Object.freeze({
   ok: false,
   closed: false,

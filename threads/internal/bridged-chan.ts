@@ -28,6 +28,11 @@ export class BridgedChan<T> implements Chan<T> {
     readonly name: string | undefined,
   ) {}
 
+  /** See BRIDGED_BRAND. */
+  get [P.BRIDGED_BRAND](): boolean {
+    return true;
+  }
+
   get length(): number {
     return this.bridge.sync(P.SYNC_INFO, this.id, undefined)[1] as number;
   }

@@ -79,6 +79,12 @@ export function before(a: number, b: number): boolean {
 
 export type Op = unknown[];
 
+/**
+ * Brands a bridged channel in the thread, so the core's select and range name the mistake of
+ * being given one (the core recognises the same registered symbol; it cannot import threads/).
+ */
+export const BRIDGED_BRAND: unique symbol = Symbol.for('gorx.bridgedChannel');
+
 /** Marks a channel in the arguments (symbols do not survive structured clone). */
 export const CHANNEL_KEY = '$gorxBridgedChannel';
 
