@@ -16,8 +16,10 @@
  *   the buffer past capacity, `giveReserved`, never into the send queue a close would empty);
  * - a send on credit is delivered exactly when it is accepted in the run's `decided` words
  *   (protocol.ts): at a close of the channel (`closing`), every accepted value still in the port
- *   is taken from it synchronously and delivered before the channel is marked closed; later ones
- *   are dropped (their sends reject in the thread).
+ *   or the send ring is taken from it synchronously and delivered before the channel is marked
+ *   closed; later ones are dropped (their sends reject in the thread);
+ * - the send ring is read up to a batch's ring position before the batch's ops are applied, so
+ *   the thread's operations take effect in the order it made them.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
@@ -25,6 +27,7 @@ import { mapArgs } from './args.js';
 import { decodeError, encodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
 import { addCloseWatch, giveReserved, unrecv } from './core-channel.js';
+import { RING_BYTES, RingReader } from './send-ring.js';
 
 interface Taken {
   readonly ch: Chan<unknown>;
@@ -42,6 +45,9 @@ export class MainBridge {
   private readonly unwatch: (() => void)[] = [];
   /** The run's `decided` words (protocol.ts), one per channel; made once the args are encoded. */
   private decided = new Int32Array(new SharedArrayBuffer(4));
+  /** The run's send ring (send-ring.ts), when it has a buffered channel. */
+  private ring: RingReader | null = null;
+  private readonly deliverRing = (id: number, v: unknown): void => this.creditSend(id, v);
   /** The batch being applied and the position of its next op (see `closing`), or null. */
   private batch: unknown[] | null = null;
   private pos = 0;
@@ -69,13 +75,23 @@ export class MainBridge {
   /** Replaces channels in `args` by descriptors (and registers them). */
   encodeArgs(args: readonly unknown[]): unknown[] {
     const encoded = mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
-    this.decided = new Int32Array(new SharedArrayBuffer(4 * Math.max(1, this.chans.length)));
+    if (this.chans.length > 0) {
+      this.decided = new Int32Array(new SharedArrayBuffer(4 * this.chans.length));
+    }
+    if (this.chans.some((ch) => ch.capacity > 0)) {
+      this.ring = new RingReader(new SharedArrayBuffer(RING_BYTES));
+    }
     return encoded;
   }
 
-  /** The `decided` words to send with the run (after `encodeArgs`). */
-  get decidedBuffer(): SharedArrayBuffer {
-    return this.decided.buffer;
+  /** The `decided` words to send with the run (after `encodeArgs`), or null without channels. */
+  get decidedBuffer(): SharedArrayBuffer | null {
+    return this.chans.length > 0 ? this.decided.buffer : null;
+  }
+
+  /** The send ring to send with the run (after `encodeArgs`), or null without a buffered channel. */
+  get ringBuffer(): SharedArrayBuffer | null {
+    return this.ring === null ? null : this.ring.buffer;
   }
 
   private describe(ch: Chan<unknown>): P.ChannelDescriptor {
@@ -126,13 +142,15 @@ export class MainBridge {
     this.port.postMessage(batch);
   };
 
-  /** A batch from the thread: [runId, ...ops]. */
+  /** A batch from the thread: [runId, ringPosition, ...ops]. */
   receive(batch: unknown[]): void {
     if (batch[0] !== this.runId || this.ended) return;
+    // The ring entries written before the batch was posted come before its ops.
+    this.ring?.read(this.deliverRing, batch[1] as number);
     const outerBatch = this.batch;
     const outerPos = this.pos;
     this.batch = batch;
-    this.pos = 1;
+    this.pos = 2;
     try {
       this.applyRest();
     } finally {
@@ -172,6 +190,7 @@ export class MainBridge {
       this.receive(m.message as unknown[]);
       m = receiveMessageOnPort(this.port);
     }
+    if (!this.ended) this.ring?.read(this.deliverRing);
   }
 
   private apply(op: P.Op): void {
@@ -196,6 +215,10 @@ export class MainBridge {
         return this.sync(op[1] as number, op[2] as number, op[3] as number, op[4]);
       case P.DONE:
         this.onDone?.(op[1] as number, op[2]);
+        return;
+      case P.RING:
+        this.ring!.woken();
+        this.ring!.read(this.deliverRing);
         return;
     }
   }
@@ -357,6 +380,8 @@ export class MainBridge {
    */
   end(): void {
     if (this.ended) return;
+    // Sends on credit the thread wrote before it ended or died are delivered (they resolved).
+    this.ring?.read(this.deliverRing);
     this.flush();
     this.ended = true;
     for (const stop of this.unwatch) stop();

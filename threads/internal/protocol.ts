@@ -1,12 +1,16 @@
 /**
  * The messages of one goroutine run between the main thread and its worker thread. Each side
  * batches its operations per microtask into one `postMessage` of `Op[]` on the run's port, so a
- * burst of sends, acks or results costs one message. Sequence numbers (`seq`) name a blocking
+ * burst of sends, acks or results costs one message. A batch starts with the run id; a batch of
+ * the thread then holds the position of its send ring (send-ring.ts) when it was posted: the
+ * entries before it precede the batch's ops. Sequence numbers (`seq`) name a blocking
  * operation of the thread; channel ids index the channels bridged for this run.
  *
  * Thread -> main:
- * - [SEND_CREDIT, id, value]        a send within the thread's credit; it is decided through the
- *                                   run's `decided` words (below), not by a reply
+ * - [SEND_CREDIT, id, value]        a send within the thread's credit of a value that does not
+ *                                   travel in the send ring; it is decided through the run's
+ *                                   `decided` words (below), not by a reply
+ * - [RING]                          the send ring has entries to read (last op of its batch)
  * - [SEND, seq, id, value]          a send waiting for the main side's verdict
  * - [RECV, seq, id]                 a receive
  * - [SELECT, seq, cases]            a select over bridged channels: cases[i] = [kind, id, value] | null
@@ -38,6 +42,8 @@ export const DONE = 8;
 export const SELECT_ERROR = 9;
 export const CLOSED = 10;
 export const KILL = 11;
+/** Thread -> main: [RING] the send ring went from drained to not drained (send-ring.ts). */
+export const RING = 12;
 
 /** Synchronous request kinds. */
 export const SYNC_TRY_SEND = 0;
@@ -112,6 +118,8 @@ export interface RunMessage {
   readonly exportName: string;
   readonly name: string;
   readonly args: unknown[];
-  /** The run's `decided` words (see DECIDED_CLOSED). */
-  readonly decided: SharedArrayBuffer;
+  /** The run's `decided` words (see DECIDED_CLOSED); null without channels. */
+  readonly decided: SharedArrayBuffer | null;
+  /** The run's send ring (send-ring.ts); null without a buffered channel. */
+  readonly ring: SharedArrayBuffer | null;
 }

@@ -16,6 +16,9 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ChannelClosedError, type OpOptions } from 'gorx';
 import { decodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
+import type { RingWriter } from './send-ring.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Options of a send on a bridged channel (in a thread module): `transfer` moves ArrayBuffers and
@@ -78,6 +81,8 @@ export class ThreadBridge {
     readonly shared: Int32Array,
     /** The run's `decided` words (protocol.ts). */
     readonly decided: Int32Array,
+    /** The run's send ring (send-ring.ts), when it has a buffered channel. */
+    private readonly ring: RingWriter | null,
   ) {}
 
   /** Registers a channel of the arguments; returns its id (see BridgedChan). */
@@ -99,6 +104,22 @@ export class ThreadBridge {
       this.sawClosed(id);
       return Promise.reject(new ChannelClosedError('send on closed channel'));
     }
+    if (this.ring !== null && transfer === undefined) {
+      // Ops made before go first (the main side reads the ring up to a batch's position before
+      // applying the batch), so the main side sees the thread's operations in its order.
+      if (this.out.length > 0) this.flush();
+      const wrote = this.ring.write(id, value);
+      if (wrote !== false) {
+        if (wrote === 'wake') this.wake();
+        const n = this.creditNext[id]!;
+        this.creditNext[id] = (n + 1) & P.DECIDED_MASK;
+        this.credit[id]!--;
+        // Written is visible to the main side: accepted now, the send has happened.
+        return this.accept(id, n)
+          ? RESOLVED
+          : Promise.reject(new ChannelClosedError('send on closed channel'));
+      }
+    }
     const n = this.creditNext[id]!;
     this.creditNext[id] = (n + 1) & P.DECIDED_MASK;
     this.credit[id]!--;
@@ -106,6 +127,31 @@ export class ThreadBridge {
     const promise = new Promise<void>((resolve, reject) => pending.push(id, n, resolve, reject));
     this.post([P.SEND_CREDIT, id, value], transfer);
     return promise;
+  }
+
+  /** Accepts send `n` on channel `id` unless the main side closed it first (then: was it before?). */
+  private accept(id: number, n: number): boolean {
+    const end = (n + 1) & P.DECIDED_MASK;
+    for (;;) {
+      const d = Atomics.load(this.decided, id);
+      if ((d & P.DECIDED_CLOSED) !== 0) {
+        this.sawClosed(id);
+        return P.before(n, d & P.DECIDED_MASK);
+      }
+      if (!P.before(d, end)) return true; // the main side accepted it already
+      if (Atomics.compareExchange(this.decided, id, d, end) === d) return true;
+    }
+  }
+
+  private wakeQueued = false;
+
+  /** Tells the main side the send ring has entries (a RING op, last of the next batch). */
+  private wake(): void {
+    this.wakeQueued = true;
+    if (!this.flushing) {
+      this.flushing = true;
+      queueMicrotask(this.flush);
+    }
   }
 
   /**
@@ -157,12 +203,16 @@ export class ThreadBridge {
       this.out.unshift(this.acks);
       this.acks = null;
     }
+    if (this.wakeQueued) {
+      this.wakeQueued = false;
+      this.out.push([P.RING]);
+    }
     if (this.out.length === 0) return;
     const batch = this.out;
     const transfer = this.transfer;
     this.out = [];
     this.transfer = [];
-    batch.unshift(this.runId as unknown as P.Op);
+    batch.unshift(this.runId as unknown as P.Op, (this.ring?.position ?? 0) as unknown as P.Op);
     const pending = this.onCredit;
     if (pending.length === 0) {
       this.port.postMessage(batch, transfer);

@@ -143,6 +143,7 @@ export class ThreadRun<R> {
           name: this.g.name,
           args,
           decided: bridge.decidedBuffer,
+          ring: bridge.ringBuffer,
         };
         handle.port.postMessage(msg, [...this.spec.transfer]);
       } catch (e) {

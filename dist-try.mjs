@@ -1,0 +1,10 @@
+import { chan } from 'gorx';
+import { goThread } from 'gorx/threads';
+const BASIC = new URL('./test/threads/fixtures/basic.mjs', import.meta.url);
+console.log('start');
+console.log(await goThread(BASIC, 'add', [1, 2]).done);
+const out = chan(4);
+const g = goThread(BASIC, 'produce', [out, 10]);
+const got = [];
+for await (const v of out) got.push(v);
+console.log(got, await g.done);
