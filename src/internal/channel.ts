@@ -112,6 +112,8 @@ export class Channel<T> implements Chan<T> {
   private readonly onClose: ((error: Error | undefined) => void) | undefined;
   /** Run at the start of `close` (see addCloseWatch), or null. */
   private closeWatches: Set<() => void> | null = null;
+  /** Run after a value left the buffer (see addTakeWatch), or null. */
+  private takeWatches: (() => void)[] | null = null;
 
   constructor(capacity: number, options: ChanOptions | undefined) {
     this.cap = capacity;
@@ -182,6 +184,7 @@ export class Channel<T> implements Chan<T> {
         }
       }
       if (DEBUG) this.assertInvariants();
+      if (this.takeWatches !== null) for (const fn of this.takeWatches) fn();
       return v;
     }
     const s = this.sendq.shift()!;
@@ -220,6 +223,22 @@ export class Channel<T> implements Chan<T> {
     (this.closeWatches ??= new Set()).add(fn);
     return () => {
       this.closeWatches?.delete(fn);
+    };
+  }
+
+  /**
+   * Registers `fn` to run after each value taken from the buffer (gorx/threads returns the room
+   * to a producer thread as send credit while a consumer drains). Returns the function that
+   * unregisters it. `fn` must not touch the channel.
+   */
+  addTakeWatch(fn: () => void): () => void {
+    (this.takeWatches ??= []).push(fn);
+    return () => {
+      const ws = this.takeWatches;
+      if (ws === null) return;
+      const i = ws.indexOf(fn);
+      if (i >= 0) ws.splice(i, 1);
+      if (ws.length === 0) this.takeWatches = null;
     };
   }
 

@@ -26,7 +26,7 @@ import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCa
 import { mapArgs } from './args.js';
 import { decodeError, encodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
-import { addCloseWatch, giveReserved, unrecv } from './core-channel.js';
+import { addCloseWatch, addTakeWatch, giveReserved, unrecv } from './core-channel.js';
 import { RING_BYTES, RingReader } from './send-ring.js';
 
 interface Taken {
@@ -105,16 +105,20 @@ export class MainBridge {
       this.acceptedAtClose.push(-1);
       const watched = id;
       this.unwatch.push(addCloseWatch(ch, () => this.closing(watched)));
+      this.producing.push(false);
+      if (ch.capacity > 0 && ch.capacity !== Infinity) {
+        this.unwatch.push(addTakeWatch(ch, () => this.taken(watched)));
+      }
     }
     return { [P.CHANNEL_KEY]: id, capacity: ch.capacity, name: ch.name, credit: this.grant(id) };
   }
 
-  /** Credit for the thread's sends on channel `id`: free slots not yet promised. */
-  private grant(id: number): number {
+  /** Credit for the thread's sends on channel `id`: free slots not yet promised (if >= `min`). */
+  private grant(id: number, min = 1): number {
     const ch = this.chans[id]!;
     if (ch.closed) return 0;
     const free = ch.capacity - ch.length - this.granted[id]!;
-    if (!(free > 0)) return 0;
+    if (!(free >= min)) return 0;
     this.granted[id] = this.granted[id]! + free;
     return free;
   }
@@ -225,6 +229,7 @@ export class MainBridge {
 
   private creditSend(id: number, value: unknown): void {
     const ch = this.chans[id]!;
+    this.producing[id] = true;
     const n = this.arrived[id]!;
     this.arrived[id] = (n + 1) & P.DECIDED_MASK;
     this.granted[id] = this.granted[id]! - 1;
@@ -246,6 +251,7 @@ export class MainBridge {
 
   private send(seq: number, id: number, value: unknown): void {
     const ch = this.chans[id]!;
+    this.producing[id] = true;
     this.answered = false;
     const cancel = selectCallback(
       [send(ch, value)],
@@ -262,6 +268,21 @@ export class MainBridge {
       },
     );
     if (!this.answered) this.parked.set(seq, cancel);
+  }
+
+  /** Channels the thread has sent on (they get credit top-ups, see `taken`). */
+  private readonly producing: boolean[] = [];
+
+  /**
+   * A value left the buffer of channel `id`. A producer in the thread gets the room as credit
+   * while the consumer drains, a quarter of the capacity at a time, so it refills the buffer
+   * while the consumer still has values: without it the producer runs out of credit, asks (a
+   * round trip during which it stops), and the flow pauses at every capacity's worth of values.
+   */
+  private taken(id: number): void {
+    if (this.ended || !this.producing[id]) return;
+    const n = this.grant(id, this.chans[id]!.capacity / 4);
+    if (n > 0) this.push([P.CREDIT, id, n]);
   }
 
   private recv(seq: number, id: number): void {

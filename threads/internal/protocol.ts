@@ -26,6 +26,7 @@
  * - [SELECT, seq, index, value, ok] a select's result; [SELECT_ERROR, seq, error]
  * - [CANCEL, seq, withdrawn]        answer to a CANCEL: withdrawn, or it had already completed
  * - [CLOSED, id]                    the channel was found closed (drop the thread's credit)
+ * - [CREDIT, id, n]                 more credit for channel `id`, unasked
  * - [KILL, reason]                  cooperative kill
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -44,6 +45,8 @@ export const CLOSED = 10;
 export const KILL = 11;
 /** Thread -> main: [RING] the send ring went from drained to not drained (send-ring.ts). */
 export const RING = 12;
+/** Main -> thread: [CREDIT, id, n] more send credit for channel `id` (a top-up, see MainBridge). */
+export const CREDIT = 13;
 
 /** Synchronous request kinds. */
 export const SYNC_TRY_SEND = 0;

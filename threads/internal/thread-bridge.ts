@@ -388,6 +388,11 @@ export class ThreadBridge {
         case P.CLOSED:
           this.sawClosed(op[1] as number);
           break;
+        case P.CREDIT: {
+          const id = op[1] as number;
+          if (!this.closedSeen[id]) this.credit[id] = this.credit[id]! + (op[2] as number);
+          break;
+        }
         case P.KILL: {
           // After the microtasks of this batch: a value delivered in the same batch reaches the
           // code (a generator resumes from its yield) before the kill stops it; it was already
