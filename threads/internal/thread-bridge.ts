@@ -442,6 +442,7 @@ export class ThreadBridge {
   end(): void {
     this.flush();
     this.ended = true;
+    if (this.ops.size === 0) return; // the usual case: no error to build (a stack costs)
     const e = endedError();
     for (const rec of this.ops.values()) {
       rec.cleanup?.();
