@@ -10,7 +10,7 @@
  * - [SEND_CREDIT, id, value]        a send within the thread's credit of a value that does not
  *                                   travel in the send ring; it is decided through the run's
  *                                   `decided` words (below), not by a reply
- * - [RING]                          the send ring has entries to read (last op of its batch)
+ * - [RING]                          the send ring has entries to read (alone in its batch)
  * - [SEND, seq, id, value]          a send waiting for the main side's verdict
  * - [RECV, seq, id]                 a receive
  * - [SELECT, seq, cases]            a select over bridged channels: cases[i] = [kind, id, value] | null

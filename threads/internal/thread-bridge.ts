@@ -143,15 +143,14 @@ export class ThreadBridge {
     }
   }
 
-  private wakeQueued = false;
-
-  /** Tells the main side the send ring has entries (a RING op, last of the next batch). */
+  /**
+   * Tells the main side the send ring has entries: a RING op posted at once, in a batch of its
+   * own (the outbox was flushed before the write, so order holds). Not at the end of the
+   * microtask: a send that is not awaited, followed by CPU work, is then seen while the work runs,
+   * and the main side starts reading while the producer goes on writing.
+   */
   private wake(): void {
-    this.wakeQueued = true;
-    if (!this.flushing) {
-      this.flushing = true;
-      queueMicrotask(this.flush);
-    }
+    this.port.postMessage([this.runId, this.ring!.position, [P.RING]]);
   }
 
   /**
@@ -202,10 +201,6 @@ export class ThreadBridge {
       // Acks go first: the main side must know what the code saw before it reads a DONE.
       this.out.unshift(this.acks);
       this.acks = null;
-    }
-    if (this.wakeQueued) {
-      this.wakeQueued = false;
-      this.out.push([P.RING]);
     }
     if (this.out.length === 0) return;
     const batch = this.out;
