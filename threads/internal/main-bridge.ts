@@ -180,10 +180,13 @@ export class MainBridge {
   /**
    * Runs at the start of a close of channel `id` (before it is marked closed): decides every send
    * on credit still undecided as rejected, and delivers the accepted ones not applied yet, so
-   * they count as sent before the close. The thread posts before it accepts, so each of them is
-   * in the rest of the batch being applied (when the close comes from it: the thread's own close,
-   * or main-side code its values set off) or in the port, which is drained synchronously; both
-   * in order, so FIFO holds.
+   * they count as sent before the close. The thread writes or posts before it accepts, so each
+   * of them is in the rest of the batch being applied (when the close comes from it: the thread's
+   * own close, or main-side code its values set off), in the port, or in the send ring; all three
+   * are read synchronously, in the thread's order. One exception to that order: ring entries
+   * written after the last batch that has arrived are read too, ahead of a batch still in flight;
+   * that batch's operations were then made earlier without being awaited (concurrent with the
+   * sends, as two goroutines' sends are), and the ring entries must count before the close.
    */
   private closing(id: number): void {
     if (this.ended) return;
