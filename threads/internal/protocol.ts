@@ -70,12 +70,13 @@ export const SHARED_BYTES = 8;
  * channel) settle a race no message can: a send on credit against a close on the main side.
  * The thread numbers its sends on credit per channel (0, 1, 2, ... modulo 2^30). A word holds how
  * many of them are accepted (low 30 bits) and, once the main side has closed the channel, the
- * DECIDED_CLOSED bit. The thread posts its values first and then accepts them with a
- * compare-and-swap that fails once the bit is set; the main side accepts a value it delivers
- * while the channel is open the same way (the thread may not have got there yet), and at a close
- * sets the bit atomically: the values accepted by then were posted before it, so the close first
- * takes them from the port synchronously and delivers them; every later one is dropped and its
- * send rejects ChannelClosedError in the thread.
+ * DECIDED_CLOSED bit. The thread writes its values to the send ring or posts them first, and
+ * then accepts them with a compare-and-swap that fails once the bit is set; the main side
+ * accepts a value it delivers while the channel is open the same way (the thread may not have
+ * got there yet), and at a close sets the bit atomically: the values accepted by then were
+ * written or posted before it, so the close first takes them from the ring and the port
+ * synchronously and delivers them; every later one is dropped and its send rejects
+ * ChannelClosedError in the thread.
  */
 export const DECIDED_CLOSED = 1 << 30;
 export const DECIDED_MASK = DECIDED_CLOSED - 1;

@@ -8,9 +8,12 @@
  * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
  *   handed over once its operation was cancelled (the main side then puts it back);
  * - `credit[id]` is how many sends on channel `id` the main side has promised room for;
- * - a send on credit is posted, then accepted or rejected in the run's `decided` words right
- *   after the batch carrying it is posted (protocol.ts), and only then settles: it resolves iff
- *   the main side delivers its value, and rejects ChannelClosedError iff the value is dropped.
+ * - a send on credit is written to the send ring (then accepted or rejected at once) or posted
+ *   (then accepted or rejected right after the batch carrying it is posted) in the run's
+ *   `decided` words (protocol.ts), and only then settles: it resolves iff the main side delivers
+ *   its value, and rejects ChannelClosedError iff the value is dropped;
+ * - the outbox is empty when a value is written to the send ring (flushed first), so the main
+ *   side, reading the ring up to each batch's position, sees operations in the thread's order.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ChannelClosedError, type OpOptions } from 'gorx';
@@ -96,7 +99,8 @@ export class ThreadBridge {
 
   /**
    * A send within the credit of channel `id` (precondition: `credit[id] > 0`, not closed as far
-   * as known). Settles when the batch carrying it has been posted and the send decided.
+   * as known). A small value is written to the send ring and settles at once; another one
+   * settles when the batch carrying it has been posted and the send decided.
    */
   sendOnCredit(id: number, value: unknown, transfer?: readonly Transferable[]): Promise<void> {
     if ((Atomics.load(this.decided, id) & P.DECIDED_CLOSED) !== 0) {
