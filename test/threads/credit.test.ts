@@ -4,9 +4,13 @@
  * producer, a kill). Each test names the guarantee that must survive the race.
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { chan, type Chan } from 'gorx';
 import { goThread, ThreadExitError, ThreadPool } from 'gorx/threads';
 import { BASIC, expectNoThreadLeft, rejection } from './support.js';
+import { BridgedChan } from '../../threads/internal/bridged-chan.js';
+import * as P from '../../threads/internal/protocol.js';
+import { ThreadBridge } from '../../threads/internal/thread-bridge.js';
 
 // Real threads on a shared 2-core machine: generous limits; every wait is for an event.
 jest.setTimeout(60_000);
@@ -85,5 +89,46 @@ describe('a send on credit against a kill or a crash', () => {
     const g = goThread(BASIC, 'sendThenDie', [out, 10, chan<number>(1), 'exit']);
     expect(await rejection(g.done)).toBeInstanceOf(ThreadExitError);
     expect(drain(out)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('credit against a send still on its way', () => {
+  it('credit that arrives while a send of the thread waits for its verdict goes back, so the capacity bound holds', async () => {
+    // Regression: the main side topped the credit up as a consumer took a value, not knowing
+    // that the thread's blocking send was on its way to take that slot; the thread then sent one
+    // more on the credit and the buffer held capacity + 1 (seen as a lead of 2 on chan(1)).
+    // The thread's half alone, on a port pair: its messages are read synchronously.
+    const { port1: threadSide, port2: mainSide } = new MessageChannel();
+    const sync = new MessageChannel();
+    const bridge = new ThreadBridge(
+      1,
+      threadSide,
+      sync.port1,
+      new Int32Array(2),
+      new Int32Array(1),
+      null,
+    );
+    const ch = new BridgedChan<number>(
+      bridge,
+      bridge.register({ [P.CHANNEL_KEY]: 0, capacity: 1, name: undefined, credit: 0 }),
+      1,
+      undefined,
+    );
+    const sent = ch.send(7); // no credit: a SEND op waits for the main side's verdict
+    bridge.flush();
+    const posted = receiveMessageOnPort(mainSide)!.message as unknown[];
+    expect(posted.slice(2)).toEqual([[P.SEND, 1, 0, 7]]);
+    bridge.receive([1, [P.CREDIT, 0, 1]]); // a top-up computed before the SEND arrived
+    expect(bridge.credit[0]).toBe(0);
+    bridge.flush();
+    expect((receiveMessageOnPort(mainSide)!.message as unknown[]).slice(2)).toEqual([
+      [P.CREDIT, 0, 1],
+    ]);
+    bridge.receive([1, [P.SEND, 1, true, 0, undefined]]); // the send's verdict
+    await sent;
+    bridge.receive([1, [P.CREDIT, 0, 1]]); // no send waits now: the credit is kept
+    expect(bridge.credit[0]).toBe(1);
+    bridge.end();
+    for (const port of [threadSide, mainSide, sync.port1, sync.port2]) port.close();
   });
 });

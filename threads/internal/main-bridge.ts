@@ -223,6 +223,9 @@ export class MainBridge {
       case P.DONE:
         this.onDone?.(op[1] as number, op[2]);
         return;
+      case P.CREDIT:
+        this.granted[op[1] as number] = this.granted[op[1] as number]! - (op[2] as number);
+        return;
       case P.RING:
         this.ring!.woken();
         this.ring!.read(this.deliverRing);

@@ -11,6 +11,7 @@
  *                                   travel in the send ring; it is decided through the run's
  *                                   `decided` words (below), not by a reply
  * - [RING]                          the send ring has entries to read (alone in its batch)
+ * - [CREDIT, id, n]                 credit given back (it came while a send on `id` waited)
  * - [SEND, seq, id, value]          a send waiting for the main side's verdict
  * - [RECV, seq, id]                 a receive
  * - [SELECT, seq, cases]            a select over bridged channels: cases[i] = [kind, id, value] | null

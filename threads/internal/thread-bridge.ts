@@ -94,6 +94,7 @@ export class ThreadBridge {
     this.credit[id] = d.credit;
     this.closedSeen[id] = false;
     this.creditNext[id] = 0;
+    this.sendOps[id] = 0;
     return id;
   }
 
@@ -323,8 +324,30 @@ export class ThreadBridge {
       return;
     }
     this.ops.delete(seq);
+    this.left(rec);
     rec.cleanup?.();
     fn(rec);
+  }
+
+  /** Sends waiting for the main side's verdict, per channel (see `gotCredit`). */
+  private readonly sendOps: number[] = [];
+
+  /** `rec` left the table of waiting operations. */
+  private left(rec: PendingOp): void {
+    const id = (rec as PendingOp & { id?: number }).id;
+    if (id !== undefined) this.sendOps[id] = this.sendOps[id]! - 1;
+  }
+
+  /**
+   * Credit for channel `id` arrived. While a send of the thread on it waits for the main side's
+   * verdict, the main side computed this credit without counting that send, which may still be
+   * on its way and take one of the slots: the credit goes back (the capacity bound would
+   * otherwise be exceeded by one per such send). A send's own answer comes after it counted.
+   */
+  private gotCredit(id: number, n: number): void {
+    if (n <= 0 || this.closedSeen[id]) return;
+    if (this.sendOps[id]! > 0) this.post([P.CREDIT, id, n]);
+    else this.credit[id] = this.credit[id]! + n;
   }
 
   /** A batch from the main side: [runId, ...ops]. */
@@ -376,6 +399,7 @@ export class ThreadBridge {
           const rec = this.ops.get(seq);
           if (rec === undefined) break;
           this.ops.delete(seq);
+          this.left(rec);
           rec.cleanup?.();
           // A receive was settled when it was cancelled; its late value (if any) was put back.
           if (rec.kind === P.RECV) break;
@@ -387,11 +411,9 @@ export class ThreadBridge {
         case P.CLOSED:
           this.sawClosed(op[1] as number);
           break;
-        case P.CREDIT: {
-          const id = op[1] as number;
-          if (!this.closedSeen[id]) this.credit[id] = this.credit[id]! + (op[2] as number);
+        case P.CREDIT:
+          this.gotCredit(op[1] as number, op[2] as number);
           break;
-        }
         case P.KILL: {
           // After the microtasks of this batch: a value delivered in the same batch reaches the
           // code (a generator resumes from its yield) before the kill stops it; it was already
@@ -407,7 +429,7 @@ export class ThreadBridge {
   /** Send credit comes back with a send's answer; the channel id is kept on the record. */
   private addCredit(rec: PendingOp, n: number): void {
     const id = (rec as PendingOp & { id?: number }).id;
-    if (id !== undefined && n > 0) this.credit[id] = this.credit[id]! + n;
+    if (id !== undefined) this.gotCredit(id, n);
   }
 
   /** The channel is closed: sends stop using credit (they ask the main side, and reject). */
@@ -418,7 +440,9 @@ export class ThreadBridge {
 
   setOpChannel(seq: number, id: number): void {
     const rec = this.ops.get(seq);
-    if (rec !== undefined) (rec as PendingOp & { id?: number }).id = id;
+    if (rec === undefined) return;
+    (rec as PendingOp & { id?: number }).id = id;
+    this.sendOps[id] = this.sendOps[id]! + 1;
   }
 
   /** A synchronous request: flushes the outbox, then blocks until the main side answers. */
