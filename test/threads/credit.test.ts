@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import { chan, type Chan } from 'gorx';
+import { chan, send, type Chan } from 'gorx';
+import { select } from 'gorx/threads';
 import { goThread, ThreadExitError, ThreadPool } from 'gorx/threads';
 import { BASIC, expectNoThreadLeft, rejection } from './support.js';
 import { BridgedChan } from '../../threads/internal/bridged-chan.js';
@@ -128,6 +129,20 @@ describe('credit against a send still on its way', () => {
     await sent;
     bridge.receive([1, [P.CREDIT, 0, 1]]); // no send waits now: the credit is kept
     expect(bridge.credit[0]).toBe(1);
+    // A select's send case waits for its verdict the same way.
+    const chose = select([send(ch, 8)]);
+    bridge.flush();
+    expect((receiveMessageOnPort(mainSide)!.message as unknown[]).slice(2)).toEqual([
+      [P.SELECT, 2, [[1, 0, 8]]],
+    ]);
+    bridge.receive([1, [P.CREDIT, 0, 1]]);
+    expect(bridge.credit[0]).toBe(1);
+    bridge.flush();
+    expect((receiveMessageOnPort(mainSide)!.message as unknown[]).slice(2)).toEqual([
+      [P.CREDIT, 0, 1],
+    ]);
+    bridge.receive([1, [P.SELECT, 2, 0, undefined, true]]);
+    await chose;
     bridge.end();
     for (const port of [threadSide, mainSide, sync.port1, sync.port2]) port.close();
   });

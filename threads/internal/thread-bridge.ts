@@ -334,8 +334,18 @@ export class ThreadBridge {
 
   /** `rec` left the table of waiting operations. */
   private left(rec: PendingOp): void {
-    const id = (rec as PendingOp & { id?: number }).id;
-    if (id !== undefined) this.sendOps[id] = this.sendOps[id]! - 1;
+    const r = rec as PendingOp & { id?: number; sendIds?: number[] };
+    if (r.id !== undefined) this.sendOps[r.id] = this.sendOps[r.id]! - 1;
+    if (r.sendIds !== undefined)
+      for (const id of r.sendIds) this.sendOps[id] = this.sendOps[id]! - 1;
+  }
+
+  /** A select's send cases wait for the verdict like sends (see `gotCredit`). */
+  countSelectSends(seq: number, sendIds: number[]): void {
+    const rec = this.ops.get(seq);
+    if (rec === undefined || sendIds.length === 0) return;
+    (rec as PendingOp & { sendIds?: number[] }).sendIds = sendIds;
+    for (const id of sendIds) this.sendOps[id] = this.sendOps[id]! + 1;
   }
 
   /**
