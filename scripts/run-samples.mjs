@@ -2,7 +2,8 @@
 // plain `node`, the way a user would run them. A sample passes when it exits 0 within the timeout
 // and, if samples/<name>.expected.txt exists, its stdout equals that file (trailing whitespace of
 // each line and trailing blank lines ignored). Sub-folders (e.g. samples/nest-service/) are not run
-// here. Usage: node scripts/run-samples.mjs [--no-build] [name ...]
+// here, except the sample service's CPU endpoints (`nest-service-cpu`, see
+// scripts/check-sample-cpu.mjs). Usage: node scripts/run-samples.mjs [--no-build] [name ...]
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -87,6 +88,21 @@ for (const file of files) {
     console.log(`FAIL ${name}`);
     for (const p of problems) console.log(`  ${p.replace(/\n/g, '\n  ')}`);
     if (stderr.trim()) console.log(`  --- stderr\n  ${stderr.trimEnd().replace(/\n/g, '\n  ')}`);
+  }
+}
+
+// The sample service's CPU endpoints (threads) are checked over HTTP on the built service: Jest
+// runs it from sources, where its thread module does not exist (scripts/check-sample-cpu.mjs).
+if (only.length === 0 || only.includes('nest-service-cpu')) {
+  const r = spawnSync(process.execPath, [join(root, 'scripts/check-sample-cpu.mjs')], {
+    cwd: root,
+    stdio: 'inherit',
+    timeout: 120_000,
+  });
+  if (r.status === 0) passed++;
+  else {
+    failed++;
+    if (r.status === null) console.log('FAIL nest-service /cpu: timed out');
   }
 }
 

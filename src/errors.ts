@@ -36,7 +36,10 @@ export type GorxErrorCode =
   | 'ERR_PEER_MISSING'
   | 'ERR_METRICS_REGISTERED'
   | 'ERR_INVALID_OPTIONS'
-  | 'ERR_BOARD_GUARD_REQUIRED';
+  | 'ERR_BOARD_GUARD_REQUIRED'
+  // gorx/threads
+  | 'ERR_THREAD_EXIT'
+  | 'ERR_POOL_CLOSED';
 
 /**
  * Base class of every error gorx raises for a runtime condition.

@@ -1,6 +1,6 @@
 /** @module */
 import type { RecvChan, SignalOptions } from './types.js';
-import { Channel } from './internal/channel.js';
+import { Channel, bridgedChannelError, isBridgedChannel } from './internal/channel.js';
 import { describeValue } from './internal/validate.js';
 
 /**
@@ -23,6 +23,13 @@ import { describeValue } from './internal/validate.js';
  */
 export function range<T>(ch: RecvChan<T>, opts?: SignalOptions): AsyncIterableIterator<T> {
   if (!(ch instanceof Channel)) {
+    if (isBridgedChannel(ch)) {
+      throw bridgedChannelError(
+        'range',
+        'ch',
+        'use for await (const v of ch) on it, which receives until it is closed and drained',
+      );
+    }
     throw new TypeError(
       `range: ch must be a channel made by chan() of this copy of gorx, got ${describeValue(ch)}`,
     );

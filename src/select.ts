@@ -4,7 +4,13 @@
  */
 import type { RecvChan, SendChan, SignalOptions } from './types.js';
 import { ChannelClosedError } from './errors.js';
-import { CHANNEL_BRAND, Channel, demandedCases } from './internal/channel.js';
+import {
+  CHANNEL_BRAND,
+  Channel,
+  bridgedChannelError,
+  demandedCases,
+  isBridgedChannel,
+} from './internal/channel.js';
 import { loadedCopies } from './internal/copies.js';
 import { GO_ON, current, rejectStopped, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
@@ -288,6 +294,15 @@ function channelOf(c: unknown, i: number, fn: string): Channel<unknown> | null {
         `loaded (${loadedCopies().join(' and ')}): deduplicate the install (npm ls gorx) and load ` +
         `gorx one way (require(esm) turned off makes require('gorx') load a second, CommonJS ` +
         `copy); channels of one copy cannot be selected by the other.`,
+    );
+  }
+  if (isBridgedChannel(ch)) {
+    throw bridgedChannelError(
+      fn,
+      `case ${i}`,
+      `import { ${fn === 'trySelect' ? 'trySelect' : 'select'} } from 'gorx/threads' in thread ` +
+        `modules (it decides a select over bridged channels on the main thread, so a losing case ` +
+        `takes nothing)`,
     );
   }
   if (kind === 'recv' && typeof (ch as PromiseLike<unknown>).then === 'function') return null;

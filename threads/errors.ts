@@ -2,7 +2,7 @@
  * Errors of `gorx/threads`.
  * @module
  */
-import { GorxError, type GorxErrorCode } from 'gorx';
+import { GorxError } from 'gorx';
 
 /**
  * A thread died under a goroutine: an uncaught error outside the goroutine (a throw in a timer
@@ -24,8 +24,7 @@ export class ThreadExitError extends GorxError {
   /** The thread's exit code, when it exited (`undefined` when it died of an error). */
   readonly exitCode: number | undefined;
   constructor(message: string, options?: { cause?: unknown; exitCode?: number }) {
-    // The code is not (yet) in the core's GorxErrorCode union, which lives in src/errors.ts.
-    super('ERR_THREAD_EXIT' as GorxErrorCode, message, options);
+    super('ERR_THREAD_EXIT', message, options);
     this.exitCode = options?.exitCode;
   }
 }

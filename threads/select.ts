@@ -90,6 +90,9 @@ export function select<const Cs extends readonly SelectCase[]>(
   });
   const b = bridge;
   const op = b.op<SelectResult<Cs>>(P.SELECT, (s) => [P.SELECT, s, raw], opts, kinds);
+  const sendIds: number[] = [];
+  for (const c of raw) if (c !== null && c[0] === 1) sendIds.push(c[1] as number);
+  b.countSelectSends(op.seq, sendIds);
   for (const [i, p] of promises) {
     Promise.resolve(p).then(
       (value) => b.cancel(op.seq, undefined, () => op.resolve({ index: i, value, ok: true })),

@@ -3,7 +3,7 @@
  * @module
  */
 import type { ResourceLimits } from 'node:worker_threads';
-import { GorxError, type GorxErrorCode } from 'gorx';
+import { GorxError } from 'gorx';
 import { defaultThreadCount } from './internal/cpu-quota.js';
 import { ThreadHandle } from './internal/thread-handle.js';
 import { ThreadGoroutineHandle, ThreadRun, type ThreadSource } from './internal/thread-run.js';
@@ -281,6 +281,6 @@ export class ThreadPool {
  */
 export class PoolClosedError extends GorxError {
   constructor() {
-    super('ERR_POOL_CLOSED' as GorxErrorCode, 'thread pool is closed');
+    super('ERR_POOL_CLOSED', 'thread pool is closed');
   }
 }

@@ -11,6 +11,7 @@ import { isDescriptor, mapArgs } from './internal/args.js';
 import { encodeError } from './internal/error-codec.js';
 import * as P from './internal/protocol.js';
 import { bridgedChannel } from './internal/bridged-chan.js';
+import { RingWriter } from './internal/send-ring.js';
 import { ThreadBridge } from './internal/thread-bridge.js';
 
 if (parentPort === null) throw new Error('gorx/threads: worker.js must run in a worker thread');
@@ -43,7 +44,14 @@ async function load(url: string): Promise<Record<string, unknown>> {
 }
 
 async function run(m: P.RunMessage): Promise<void> {
-  const bridge = new ThreadBridge(m.runId, port, syncPort, shared);
+  const bridge = new ThreadBridge(
+    m.runId,
+    port,
+    syncPort,
+    shared,
+    m.decided === null ? new Int32Array(0) : new Int32Array(m.decided),
+    m.ring === null ? null : new RingWriter(m.ring),
+  );
   current = bridge;
   let flushDetails: () => void = () => {};
   const finish = (outcome: number, value: unknown): void => {

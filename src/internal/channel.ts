@@ -5,7 +5,8 @@
  * - `recvq` non-empty  =>  the buffer is empty and `sendq` is empty;
  * - `sendq` non-empty  =>  the buffer holds at least `capacity` values and `recvq` is empty;
  * - `closed`           =>  `recvq` is empty (close wakes every receiver) and `sendq` is empty;
- * - the buffer holds more than `capacity` values only after `unrecv` put a value back;
+ * - the buffer holds more than `capacity` values only after `unrecv` put a value back, or
+ *   `giveReserved` added a value sent on room reserved earlier (a worker thread's send credit);
  * - `backSeqs` (when not null) holds the take order of the put-back values at the head of the
  *   buffer, ascending, and no more entries than the buffer holds values.
  *
@@ -55,6 +56,27 @@ function isErrorLike(e: unknown): boolean {
 export const CHANNEL_BRAND = Symbol.for('gorx.channel');
 registerCopy(import.meta.url);
 
+/**
+ * Marks a worker thread's view of a channel bridged by gorx/threads (which sets it; the core only
+ * recognises it, to name the mistake of handing one to the core's select or range).
+ */
+export const BRIDGED_BRAND = Symbol.for('gorx.bridgedChannel');
+
+/** The error for a bridged channel given to core `what` (select, trySelect, range). */
+export function bridgedChannelError(what: string, where: string, instead: string): TypeError {
+  return new TypeError(
+    `${what}: ${where} is a channel bridged from the main thread (a gorx/threads argument), which ` +
+      `gorx's ${what} cannot decide in this thread: ${instead}`,
+  );
+}
+
+/** True for a worker thread's view of a bridged channel (see BRIDGED_BRAND). */
+export function isBridgedChannel(v: unknown): boolean {
+  return (
+    typeof v === 'object' && v !== null && (v as Record<symbol, unknown>)[BRIDGED_BRAND] === true
+  );
+}
+
 const EMPTY: TryRecvResult<never> = Object.freeze({
   ok: false,
   closed: false,
@@ -97,6 +119,10 @@ export class Channel<T> implements Chan<T> {
   /** `onDemand` until it has run (see ChanOptions). */
   demand: (() => void) | null;
   private readonly onClose: ((error: Error | undefined) => void) | undefined;
+  /** Run at the start of `close` (see addCloseWatch), or null. */
+  private closeWatches: Set<() => void> | null = null;
+  /** Run after a value left the buffer (see addTakeWatch), or null. */
+  private takeWatches: (() => void)[] | null = null;
 
   constructor(capacity: number, options: ChanOptions | undefined) {
     this.cap = capacity;
@@ -167,6 +193,7 @@ export class Channel<T> implements Chan<T> {
         }
       }
       if (DEBUG) this.assertInvariants();
+      if (this.takeWatches !== null) for (const fn of this.takeWatches) fn();
       return v;
     }
     const s = this.sendq.shift()!;
@@ -182,6 +209,46 @@ export class Channel<T> implements Chan<T> {
     const seq = seqs.shift()!;
     if (seqs.length === 0) this.backSeqs = null;
     return seq;
+  }
+
+  /**
+   * Gives a value sent on room reserved for it earlier (a worker thread's send credit, see
+   * gorx/threads): to a waiting receiver, else at the tail of the buffer even past `capacity`
+   * (another producer may have taken the reserved slot meanwhile; parking the value in `sendq`
+   * instead would let a close drop a send that already completed). Precondition: not closed.
+   */
+  giveReserved(value: T): void {
+    const r = this.recvq.shift();
+    if (r !== null) r.done(value, true, undefined);
+    else (this.buf ??= new Ring<T>(1, true)).push(value);
+  }
+
+  /**
+   * Registers `fn` to run at the start of every later `close`, before the channel is marked
+   * closed or any waiter is woken (gorx/threads settles the sends in transit from a thread
+   * there, so they count as sent before the close). Returns the function that unregisters it.
+   */
+  addCloseWatch(fn: () => void): () => void {
+    (this.closeWatches ??= new Set()).add(fn);
+    return () => {
+      this.closeWatches?.delete(fn);
+    };
+  }
+
+  /**
+   * Registers `fn` to run after each value taken from the buffer (gorx/threads returns the room
+   * to a producer thread as send credit while a consumer drains). Returns the function that
+   * unregisters it. `fn` must not touch the channel.
+   */
+  addTakeWatch(fn: () => void): () => void {
+    (this.takeWatches ??= []).push(fn);
+    return () => {
+      const ws = this.takeWatches;
+      if (ws === null) return;
+      const i = ws.indexOf(fn);
+      if (i >= 0) ws.splice(i, 1);
+      if (ws.length === 0) this.takeWatches = null;
+    };
   }
 
   /** Gives a value to a waiting receiver or the buffer. Precondition: `sendReady()`, not closed. */
@@ -312,6 +379,11 @@ export class Channel<T> implements Chan<T> {
       );
     }
     if (this.isClosed) throw new ChannelClosedError('close of closed channel');
+    if (this.closeWatches !== null && this.closeWatches.size > 0) {
+      for (const fn of [...this.closeWatches]) fn();
+      // A watch may have closed the channel itself (a thread's close that came first).
+      if (this.isClosed) throw new ChannelClosedError('close of closed channel');
+    }
     this.isClosed = true;
     this.closeError = error;
     // State is final before anyone is woken: a woken callback that re-enters sees a closed channel.

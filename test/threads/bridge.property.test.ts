@@ -3,7 +3,9 @@
  * sequence of operations, each run either on the main thread (on the original channel) or in a
  * worker thread (on its bridged view, through a driver), gives the results the model predicts:
  * FIFO order, the capacity bound, close that drains, `closed` reported after the drain, a second
- * close refused.
+ * close refused. Values take both ways across: small ones (numbers, short strings) through the
+ * shared send ring, others (objects, long strings) by message; a burst is several sends made in
+ * one turn, so a thread's burst on credit is batched.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import fc from 'fast-check';
@@ -14,31 +16,43 @@ import { BASIC, expectNoThreadLeft } from './support.js';
 // Real threads on a shared 2-core machine: generous limits; every wait is for an event.
 jest.setTimeout(60_000);
 
-type OpName = 'trySend' | 'send' | 'tryRecv' | 'recv' | 'close' | 'length' | 'trySelect';
+type OpName = 'trySend' | 'send' | 'burst' | 'tryRecv' | 'recv' | 'close' | 'length' | 'trySelect';
 interface Cmd {
   side: 'main' | 'thread';
   op: OpName;
+  /** The shape of the values sent (see `valueOf`). */
+  shape: number;
+  /** Sends in a burst. */
+  k: number;
+}
+
+/** Value number `n` in shape 0 (a number), 1 (a short string), 2 (an object), 3 (a long string). */
+function valueOf(n: number, shape: number): unknown {
+  if (shape === 0) return n;
+  if (shape === 1) return `v${n}`;
+  if (shape === 2) return { n };
+  return `${'long '.repeat(20)}${n}`;
 }
 
 /** The channel model: a FIFO buffer of `cap` values and a closed flag (nobody is ever parked). */
 class Model {
-  readonly buf: number[] = [];
+  readonly buf: unknown[] = [];
   closed = false;
   constructor(readonly cap: number) {}
 
   /**
    * Whether `op` can run without blocking (blocking ops are only issued when they would not). A
-   * thread's send on a channel the main side closed is left out: within its send credit it
-   * resolves before the close is known in the thread (documented in docs/threads.md).
+   * thread's send on a channel the main side closed is in: made within credit the thread still
+   * holds, it must reject ChannelClosedError all the same and deliver nothing.
    */
-  allowed(op: OpName, side: 'main' | 'thread'): boolean {
-    if (op === 'send' && side === 'thread') return !this.closed && this.buf.length < this.cap;
+  allowed(op: OpName, k: number): boolean {
     if (op === 'send') return this.closed || this.buf.length < this.cap;
+    if (op === 'burst') return this.closed || this.buf.length + k <= this.cap;
     if (op === 'recv') return this.closed || this.buf.length > 0;
     return true;
   }
 
-  apply(op: OpName, v: number): unknown {
+  apply(op: OpName, v: unknown): unknown {
     switch (op) {
       case 'trySend':
       case 'send':
@@ -67,9 +81,18 @@ class Model {
   }
 }
 
-async function onMain(ch: Chan<number>, op: OpName, v: number): Promise<unknown> {
+async function onMain(ch: Chan<unknown>, op: OpName, v: unknown): Promise<unknown> {
   try {
     switch (op) {
+      case 'burst':
+        return await Promise.all(
+          (v as unknown[]).map((x) =>
+            ch.send(x).then(
+              () => true,
+              (e: Error) => ({ error: e.name }),
+            ),
+          ),
+        );
       case 'trySend':
         return ch.trySend(v);
       case 'send':
@@ -97,12 +120,15 @@ const cmd = fc.record({
     'trySend',
     'trySend',
     'send',
+    'burst',
     'tryRecv',
     'recv',
     'length',
     'trySelect',
     'close',
   ),
+  shape: fc.integer({ min: 0, max: 3 }),
+  k: fc.integer({ min: 2, max: 4 }),
 });
 
 describe('bridged channels against the channel model', () => {
@@ -121,16 +147,24 @@ describe('bridged channels against the channel model', () => {
         fc.constantFrom(0, 1, 2, 3, Infinity),
         fc.array(cmd, { minLength: 1, maxLength: 40 }),
         async (cap, cmds: Cmd[]) => {
-          const ch = chan<number>(cap);
+          const ch = chan<unknown>(cap);
           const model = new Model(cap);
-          const toThread = chan<[OpName, number]>(Infinity);
+          const toThread = chan<[OpName, unknown]>(Infinity);
           const fromThread = chan<unknown>(Infinity);
           const g = pool.go(BASIC, 'driver', [ch, toThread, fromThread]);
           let next = 0;
           for (const c of cmds) {
-            if (!model.allowed(c.op, c.side)) continue;
-            const v = next++;
-            const expected = model.apply(c.op, v);
+            if (!model.allowed(c.op, c.k)) continue;
+            let v: unknown;
+            let expected: unknown;
+            if (c.op === 'burst') {
+              const vs = Array.from({ length: c.k }, () => valueOf(next++, c.shape));
+              v = vs;
+              expected = vs.map((x) => model.apply('send', x));
+            } else {
+              v = valueOf(next++, c.shape);
+              expected = model.apply(c.op, v);
+            }
             let actual: unknown;
             if (c.side === 'main') actual = await onMain(ch, c.op, v);
             else {

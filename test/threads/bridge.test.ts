@@ -208,6 +208,22 @@ describe('select in the thread: promise cases and refused mixes', () => {
     expect(a.trySend('late')).toBe(false); // no receiver left behind on the main side
   });
 
+  it("gorx's own select, trySelect and range given a bridged channel say what is wrong and point at gorx/threads", async () => {
+    const ch = chan<number>(1);
+    const [sel, trySel, rng] = await goThread<string[]>(BASIC, 'coreOnBridged', [ch]).done;
+    expect(sel).toBe(
+      "TypeError: select: case 0 is a channel bridged from the main thread (a gorx/threads argument), which gorx's select cannot decide in this thread: import { select } from 'gorx/threads' in thread modules (it decides a select over bridged channels on the main thread, so a losing case takes nothing)",
+    );
+    expect(trySel).toMatch(
+      /^TypeError: trySelect: case 0 is a channel bridged from the main thread/,
+    );
+    expect(trySel).toContain("import { trySelect } from 'gorx/threads'");
+    expect(rng).toMatch(/^TypeError: range: ch is a channel bridged from the main thread/);
+    expect(rng).toContain('for await (const v of ch)');
+    // Refused before anything changed: the trySelect's send did not happen.
+    expect(ch.length).toBe(0);
+  });
+
   it('mixing bridged channels with channels made in the thread is refused with a TypeError', async () => {
     await expect(goThread(BASIC, 'selectMixed', [chan()]).done).resolves.toBe('TypeError');
   });

@@ -40,6 +40,7 @@ describe('kill, step one: cooperative', () => {
     const e = (await rejection(g.done)) as GoroutineExit;
     expect(e.reason).toBe('cancelled');
     expect(g.killMode).toBe('cooperative');
+    expect((e as { terminated?: unknown }).terminated).toBeUndefined();
     expect(cleaned.tryRecv().ok).toBe(true);
   });
 });
@@ -52,7 +53,9 @@ describe('kill, step two: terminate after killGraceMs', () => {
     await g.kill();
     expect(g.killMode).toBe('terminated');
     expect(g.state).toBe('killed');
-    expect(await rejection(g.done)).toBeInstanceOf(GoroutineExit);
+    const e = await rejection(g.done);
+    expect(e).toBeInstanceOf(GoroutineExit);
+    expect((e as { terminated?: unknown }).terminated).toBe(true); // telemetry's marker
   });
 
   it('terminates a thread blocked in Atomics.wait', async () => {

@@ -6,6 +6,7 @@ import { Injectable } from '@nestjs/common';
 import { chan } from 'gorx';
 import { BackgroundWorker, type WorkerContext, type WorkerEvent } from 'gorx/nest';
 import type { ThreadGoroutine } from 'gorx/threads';
+import { Registry } from 'prom-client';
 import { filter, firstValueFrom, Subject } from 'rxjs';
 import { createApp, type TestApp } from '../nest/nest-helpers.js';
 import { BASIC, expectNoThreadLeft } from './support.js';
@@ -36,11 +37,18 @@ afterEach(async () => {
 });
 
 describe('WorkerContext.thread', () => {
-  it('the thread beats for the worker; a heartbeat timeout kills the run and terminates the thread', async () => {
+  it('the thread beats for the worker; a heartbeat timeout kills the run and terminates the thread (metrics count outcome terminated)', async () => {
     const events = new Subject<WorkerEvent>();
-    t = await createApp({ providers: [HangingThreadWorker] });
+    const registry = new Registry();
+    t = await createApp(
+      { providers: [HangingThreadWorker] },
+      { metrics: { prometheus: { registry } } },
+    );
     t.registry.events$.subscribe(events);
     const failed = firstValueFrom(events.pipe(filter((e) => e.type === 'heartbeat-missed')));
+    const runEnded = firstValueFrom(
+      events.pipe(filter((e) => e.type !== 'started' && e.type !== 'heartbeat-missed')),
+    );
     // Whichever comes first: a miss before the thread reported would mean it never ran.
     const first = await Promise.race([started.recv(), failed.then(() => 'missed first')]);
     expect(first).toBe('hanging');
@@ -51,5 +59,11 @@ describe('WorkerContext.thread', () => {
     expect(job.heartbeats).toBe(5);
     // The thread's details reached the worker's status.
     expect(t.registry.get('cpu')?.lastHeartbeatDetails).toEqual({ beat: 5 });
+    // The run ended (temporary: not restarted) with an exit marked as a terminate.
+    expect((await runEnded).type).toBe('failed');
+    const exits = (await registry.metrics())
+      .split('\n')
+      .filter((l) => l.startsWith('gorx_goroutine_exits_total{'));
+    expect(exits).toEqual(['gorx_goroutine_exits_total{kind="worker",outcome="terminated"} 1']);
   });
 });

@@ -28,6 +28,11 @@ export class BridgedChan<T> implements Chan<T> {
     readonly name: string | undefined,
   ) {}
 
+  /** See BRIDGED_BRAND. */
+  get [P.BRIDGED_BRAND](): boolean {
+    return true;
+  }
+
   get length(): number {
     return this.bridge.sync(P.SYNC_INFO, this.id, undefined)[1] as number;
   }
@@ -43,9 +48,7 @@ export class BridgedChan<T> implements Chan<T> {
     const signal = signalOf(opts);
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (b.credit[this.id]! > 0 && !b.ended && !b.closedSeen[this.id]) {
-      b.credit[this.id]!--;
-      b.post([P.SEND_CREDIT, this.id, value], opts?.transfer);
-      return Promise.resolve();
+      return b.sendOnCredit(this.id, value, opts?.transfer);
     }
     const { seq, promise } = b.op<void>(P.SEND, (s) => [P.SEND, s, this.id, value], opts);
     b.setOpChannel(seq, this.id);

@@ -10,17 +10,24 @@
  *   lost; a value the thread's code saw but had not acknowledged when it was terminated is put
  *   back too (at-least-once across a terminate);
  * - `parked` holds the withdraw function of every operation waiting on a channel for the thread;
- * - for each channel, `granted[id] + pendingSends[id] + length <= capacity` when credit is
- *   granted, so a producer in the thread never runs further ahead than the capacity, with the
- *   values in transit counted (other producers on the channel may take reserved slots; the
- *   thread's credited values then wait in the channel's send queue, still counted).
+ * - for each channel, `granted[id] + length <= capacity` when credit is granted, so a producer in
+ *   the thread never runs further ahead than the capacity, with the values in transit counted
+ *   (other producers on the channel may take reserved slots; a credited value then goes into
+ *   the buffer past capacity, `giveReserved`, never into the send queue a close would empty);
+ * - a send on credit is delivered exactly when it is accepted in the run's `decided` words
+ *   (protocol.ts): at a close of the channel (`closing`), every accepted value still in the port
+ *   or the send ring is taken from it synchronously and delivered before the channel is marked
+ *   closed; later ones are dropped (their sends reject in the thread);
+ * - the send ring is read up to a batch's ring position before the batch's ops are applied, so
+ *   the thread's operations take effect in the order it made them.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
 import { mapArgs } from './args.js';
 import { decodeError, encodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
-import { unrecv } from './unrecv.js';
+import { addCloseWatch, addTakeWatch, giveReserved, unrecv } from './core-channel.js';
+import { RING_BYTES, RingReader } from './send-ring.js';
 
 interface Taken {
   readonly ch: Chan<unknown>;
@@ -31,7 +38,19 @@ export class MainBridge {
   private readonly chans: Chan<unknown>[] = [];
   private readonly ids = new Map<Chan<unknown>, number>();
   private readonly granted: number[] = [];
-  private readonly pendingSends: number[] = [];
+  /** Number (modulo 2^30) of the next send on credit to arrive, per channel. */
+  private readonly arrived: number[] = [];
+  /** Sends on credit accepted when the channel was closed (see `closing`), or -1 while open. */
+  private readonly acceptedAtClose: number[] = [];
+  private readonly unwatch: (() => void)[] = [];
+  /** The run's `decided` words (protocol.ts), one per channel; made once the args are encoded. */
+  private decided = new Int32Array(new SharedArrayBuffer(4));
+  /** The run's send ring (send-ring.ts), when it has a buffered channel. */
+  private ring: RingReader | null = null;
+  private readonly deliverRing = (id: number, v: unknown): void => this.creditSend(id, v);
+  /** The batch being applied and the position of its next op (see `closing`), or null. */
+  private batch: unknown[] | null = null;
+  private pos = 0;
   private readonly inTransit = new Map<number, Taken>();
   private readonly parked = new Map<number, () => boolean>();
   private out: P.Op[] = [];
@@ -55,7 +74,24 @@ export class MainBridge {
 
   /** Replaces channels in `args` by descriptors (and registers them). */
   encodeArgs(args: readonly unknown[]): unknown[] {
-    return mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
+    const encoded = mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
+    if (this.chans.length > 0) {
+      this.decided = new Int32Array(new SharedArrayBuffer(4 * this.chans.length));
+    }
+    if (this.chans.some((ch) => ch.capacity > 0)) {
+      this.ring = new RingReader(new SharedArrayBuffer(RING_BYTES));
+    }
+    return encoded;
+  }
+
+  /** The `decided` words to send with the run (after `encodeArgs`), or null without channels. */
+  get decidedBuffer(): SharedArrayBuffer | null {
+    return this.chans.length > 0 ? this.decided.buffer : null;
+  }
+
+  /** The send ring to send with the run (after `encodeArgs`), or null without a buffered channel. */
+  get ringBuffer(): SharedArrayBuffer | null {
+    return this.ring === null ? null : this.ring.buffer;
   }
 
   private describe(ch: Chan<unknown>): P.ChannelDescriptor {
@@ -65,17 +101,24 @@ export class MainBridge {
       this.chans.push(ch);
       this.ids.set(ch, id);
       this.granted.push(0);
-      this.pendingSends.push(0);
+      this.arrived.push(0);
+      this.acceptedAtClose.push(-1);
+      const watched = id;
+      this.unwatch.push(addCloseWatch(ch, () => this.closing(watched)));
+      this.producing.push(false);
+      if (ch.capacity > 0 && ch.capacity !== Infinity) {
+        this.unwatch.push(addTakeWatch(ch, () => this.taken(watched)));
+      }
     }
     return { [P.CHANNEL_KEY]: id, capacity: ch.capacity, name: ch.name, credit: this.grant(id) };
   }
 
-  /** Credit for the thread's sends on channel `id`: free slots not yet promised. */
-  private grant(id: number): number {
+  /** Credit for the thread's sends on channel `id`: free slots not yet promised (if >= `min`). */
+  private grant(id: number, min = 1): number {
     const ch = this.chans[id]!;
     if (ch.closed) return 0;
-    const free = ch.capacity - ch.length - this.granted[id]! - this.pendingSends[id]!;
-    if (!(free > 0)) return 0;
+    const free = ch.capacity - ch.length - this.granted[id]!;
+    if (!(free >= min)) return 0;
     this.granted[id] = this.granted[id]! + free;
     return free;
   }
@@ -103,11 +146,28 @@ export class MainBridge {
     this.port.postMessage(batch);
   };
 
-  /** A batch from the thread: [runId, ...ops]. */
+  /** A batch from the thread: [runId, ringPosition, ...ops]. */
   receive(batch: unknown[]): void {
     if (batch[0] !== this.runId || this.ended) return;
-    for (let i = 1; i < batch.length; i++) {
-      const op = batch[i] as P.Op;
+    // The ring entries written before the batch was posted come before its ops.
+    this.ring?.read(this.deliverRing, batch[1] as number);
+    const outerBatch = this.batch;
+    const outerPos = this.pos;
+    this.batch = batch;
+    this.pos = 2;
+    try {
+      this.applyRest();
+    } finally {
+      this.batch = outerBatch;
+      this.pos = outerPos;
+    }
+  }
+
+  /** Applies the ops of the current batch from `pos` on (a close may do it first, see `closing`). */
+  private applyRest(): void {
+    const batch = this.batch!;
+    while (this.pos < batch.length && !this.ended) {
+      const op = batch[this.pos++] as P.Op;
       try {
         this.apply(op);
       } catch (e) {
@@ -115,6 +175,29 @@ export class MainBridge {
         process.emitWarning(`gorx/threads: bridge error (this is a bug): ${String(e)}`);
       }
     }
+  }
+
+  /**
+   * Runs at the start of a close of channel `id` (before it is marked closed): decides every send
+   * on credit still undecided as rejected, and delivers the accepted ones not applied yet, so
+   * they count as sent before the close. The thread writes or posts before it accepts, so each
+   * of them is in the rest of the batch being applied (when the close comes from it: the thread's
+   * own close, or main-side code its values set off), in the port, or in the send ring; all three
+   * are read synchronously, in the thread's order. One exception to that order: ring entries
+   * written after the last batch that has arrived are read too, ahead of a batch still in flight;
+   * that batch's operations were then made earlier without being awaited (concurrent with the
+   * sends, as two goroutines' sends are), and the ring entries must count before the close.
+   */
+  private closing(id: number): void {
+    if (this.ended) return;
+    const v = Atomics.or(this.decided, id, P.DECIDED_CLOSED);
+    if (this.acceptedAtClose[id]! < 0) this.acceptedAtClose[id] = v & P.DECIDED_MASK;
+    if (this.batch !== null) this.applyRest();
+    for (let m = receiveMessageOnPort(this.port); m !== undefined && !this.ended;) {
+      this.receive(m.message as unknown[]);
+      m = receiveMessageOnPort(this.port);
+    }
+    if (!this.ended) this.ring?.read(this.deliverRing);
   }
 
   private apply(op: P.Op): void {
@@ -140,32 +223,41 @@ export class MainBridge {
       case P.DONE:
         this.onDone?.(op[1] as number, op[2]);
         return;
+      case P.CREDIT:
+        this.granted[op[1] as number] = this.granted[op[1] as number]! - (op[2] as number);
+        return;
+      case P.RING:
+        this.ring!.woken();
+        this.ring!.read(this.deliverRing);
+        return;
     }
   }
 
   private creditSend(id: number, value: unknown): void {
     const ch = this.chans[id]!;
+    this.producing[id] = true;
+    const n = this.arrived[id]!;
+    this.arrived[id] = (n + 1) & P.DECIDED_MASK;
     this.granted[id] = this.granted[id]! - 1;
-    try {
-      if (ch.trySend(value)) return;
-    } catch {
-      this.push([P.CLOSED, id]);
+    const atClose = this.acceptedAtClose[id]!;
+    if (atClose >= 0) {
+      // Closed: delivered only if accepted before the close; else its send rejects in the thread.
+      if (P.before(n, atClose)) giveReserved(ch, value);
       return;
     }
-    this.pendingSends[id] = this.pendingSends[id]! + 1;
-    ch.send(value).then(
-      () => {
-        this.pendingSends[id] = this.pendingSends[id]! - 1;
-      },
-      () => {
-        this.pendingSends[id] = this.pendingSends[id]! - 1;
-        this.push([P.CLOSED, id]);
-      },
-    );
+    // Open: accept it on the thread's behalf if the thread has not yet (it may be terminated
+    // right after posting), so a close from now on counts it as sent.
+    for (;;) {
+      const d = Atomics.load(this.decided, id);
+      if ((d & P.DECIDED_CLOSED) !== 0 || P.before(n, d & P.DECIDED_MASK)) break;
+      if (Atomics.compareExchange(this.decided, id, d, (n + 1) & P.DECIDED_MASK) === d) break;
+    }
+    giveReserved(ch, value);
   }
 
   private send(seq: number, id: number, value: unknown): void {
     const ch = this.chans[id]!;
+    this.producing[id] = true;
     this.answered = false;
     const cancel = selectCallback(
       [send(ch, value)],
@@ -182,6 +274,21 @@ export class MainBridge {
       },
     );
     if (!this.answered) this.parked.set(seq, cancel);
+  }
+
+  /** Channels the thread has sent on (they get credit top-ups, see `taken`). */
+  private readonly producing: boolean[] = [];
+
+  /**
+   * A value left the buffer of channel `id`. A producer in the thread gets the room as credit
+   * while the consumer drains, a quarter of the capacity at a time, so it refills the buffer
+   * while the consumer still has values: without it the producer runs out of credit, asks (a
+   * round trip during which it stops), and the flow pauses at every capacity's worth of values.
+   */
+  private taken(id: number): void {
+    if (this.ended || !this.producing[id]) return;
+    const n = this.grant(id, this.chans[id]!.capacity / 4);
+    if (n > 0) this.push([P.CREDIT, id, n]);
   }
 
   private recv(seq: number, id: number): void {
@@ -300,8 +407,12 @@ export class MainBridge {
    */
   end(): void {
     if (this.ended) return;
+    // Sends on credit the thread wrote before it ended or died are delivered (they resolved).
+    this.ring?.read(this.deliverRing);
     this.flush();
     this.ended = true;
+    for (const stop of this.unwatch) stop();
+    this.unwatch.length = 0;
     for (const withdraw of this.parked.values()) withdraw();
     this.parked.clear();
     const taken = [...this.inTransit.values()];

@@ -1,11 +1,17 @@
 /**
  * The messages of one goroutine run between the main thread and its worker thread. Each side
  * batches its operations per microtask into one `postMessage` of `Op[]` on the run's port, so a
- * burst of sends, acks or results costs one message. Sequence numbers (`seq`) name a blocking
+ * burst of sends, acks or results costs one message. A batch starts with the run id; a batch of
+ * the thread then holds the position of its send ring (send-ring.ts) when it was posted: the
+ * entries before it precede the batch's ops. Sequence numbers (`seq`) name a blocking
  * operation of the thread; channel ids index the channels bridged for this run.
  *
  * Thread -> main:
- * - [SEND_CREDIT, id, value]        a send within the thread's credit (already resolved there)
+ * - [SEND_CREDIT, id, value]        a send within the thread's credit of a value that does not
+ *                                   travel in the send ring; it is decided through the run's
+ *                                   `decided` words (below), not by a reply
+ * - [RING]                          the send ring has entries to read (alone in its batch)
+ * - [CREDIT, id, n]                 credit given back (it came while a send on `id` waited)
  * - [SEND, seq, id, value]          a send waiting for the main side's verdict
  * - [RECV, seq, id]                 a receive
  * - [SELECT, seq, cases]            a select over bridged channels: cases[i] = [kind, id, value] | null
@@ -21,6 +27,7 @@
  * - [SELECT, seq, index, value, ok] a select's result; [SELECT_ERROR, seq, error]
  * - [CANCEL, seq, withdrawn]        answer to a CANCEL: withdrawn, or it had already completed
  * - [CLOSED, id]                    the channel was found closed (drop the thread's credit)
+ * - [CREDIT, id, n]                 more credit for channel `id`, unasked
  * - [KILL, reason]                  cooperative kill
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -37,6 +44,10 @@ export const DONE = 8;
 export const SELECT_ERROR = 9;
 export const CLOSED = 10;
 export const KILL = 11;
+/** Thread -> main: [RING] the send ring went from drained to not drained (send-ring.ts). */
+export const RING = 12;
+/** Main -> thread: [CREDIT, id, n] more send credit for channel `id` (a top-up, see MainBridge). */
+export const CREDIT = 13;
 
 /** Synchronous request kinds. */
 export const SYNC_TRY_SEND = 0;
@@ -55,7 +66,35 @@ export const HEARTBEATS = 0;
 export const SYNC_FLAG = 1;
 export const SHARED_BYTES = 8;
 
+/**
+ * The `decided` words of a run (an Int32Array on a SharedArrayBuffer, one word per bridged
+ * channel) settle a race no message can: a send on credit against a close on the main side.
+ * The thread numbers its sends on credit per channel (0, 1, 2, ... modulo 2^30). A word holds how
+ * many of them are accepted (low 30 bits) and, once the main side has closed the channel, the
+ * DECIDED_CLOSED bit. The thread writes its values to the send ring or posts them first, and
+ * then accepts them with a compare-and-swap that fails once the bit is set; the main side
+ * accepts a value it delivers while the channel is open the same way (the thread may not have
+ * got there yet), and at a close sets the bit atomically: the values accepted by then were
+ * written or posted before it, so the close first takes them from the ring and the port
+ * synchronously and delivers them; every later one is dropped and its send rejects
+ * ChannelClosedError in the thread.
+ */
+export const DECIDED_CLOSED = 1 << 30;
+export const DECIDED_MASK = DECIDED_CLOSED - 1;
+
+/** `a` comes before `b` in the modulo-2^30 numbering of sends on credit. */
+export function before(a: number, b: number): boolean {
+  const d = (b - a) & DECIDED_MASK;
+  return d !== 0 && d < DECIDED_CLOSED / 2;
+}
+
 export type Op = unknown[];
+
+/**
+ * Brands a bridged channel in the thread, so the core's select and range name the mistake of
+ * being given one (the core recognises the same registered symbol; it cannot import threads/).
+ */
+export const BRIDGED_BRAND: unique symbol = Symbol.for('gorx.bridgedChannel');
 
 /** Marks a channel in the arguments (symbols do not survive structured clone). */
 export const CHANNEL_KEY = '$gorxBridgedChannel';
@@ -84,4 +123,8 @@ export interface RunMessage {
   readonly exportName: string;
   readonly name: string;
   readonly args: unknown[];
+  /** The run's `decided` words (see DECIDED_CLOSED); null without channels. */
+  readonly decided: SharedArrayBuffer | null;
+  /** The run's send ring (send-ring.ts); null without a buffered channel. */
+  readonly ring: SharedArrayBuffer | null;
 }

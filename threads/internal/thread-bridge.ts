@@ -7,12 +7,21 @@
  *   by the main side: a result, or the answer to its CANCEL;
  * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
  *   handed over once its operation was cancelled (the main side then puts it back);
- * - `credit[id]` is how many sends on channel `id` the main side has promised room for.
+ * - `credit[id]` is how many sends on channel `id` the main side has promised room for;
+ * - a send on credit is written to the send ring (then accepted or rejected at once) or posted
+ *   (then accepted or rejected right after the batch carrying it is posted) in the run's
+ *   `decided` words (protocol.ts), and only then settles: it resolves iff the main side delivers
+ *   its value, and rejects ChannelClosedError iff the value is dropped;
+ * - the outbox is empty when a value is written to the send ring (flushed first), so the main
+ *   side, reading the ring up to each batch's position, sees operations in the thread's order.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { ChannelClosedError, type OpOptions } from 'gorx';
 import { decodeError, type Encoded } from './error-codec.js';
 import * as P from './protocol.js';
+import type { RingWriter } from './send-ring.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
  * Options of a send on a bridged channel (in a thread module): `transfer` moves ArrayBuffers and
@@ -62,6 +71,10 @@ export class ThreadBridge {
   onKill: ((reason: unknown) => void) | null = null;
   readonly credit: number[] = [];
   readonly closedSeen: boolean[] = [];
+  /** Number (modulo 2^30) of the next send on credit, per channel. */
+  private readonly creditNext: number[] = [];
+  /** Sends on credit in the outbox, four entries each: channel id, number, resolve, reject. */
+  private onCredit: unknown[] = [];
 
   /** The thread's ports serve its runs in turn: batches carry the run id (see MainBridge). */
   constructor(
@@ -69,6 +82,10 @@ export class ThreadBridge {
     private readonly port: MessagePort,
     private readonly syncPort: MessagePort,
     readonly shared: Int32Array,
+    /** The run's `decided` words (protocol.ts). */
+    readonly decided: Int32Array,
+    /** The run's send ring (send-ring.ts), when it has a buffered channel. */
+    private readonly ring: RingWriter | null,
   ) {}
 
   /** Registers a channel of the arguments; returns its id (see BridgedChan). */
@@ -76,7 +93,102 @@ export class ThreadBridge {
     const id = d[P.CHANNEL_KEY];
     this.credit[id] = d.credit;
     this.closedSeen[id] = false;
+    this.creditNext[id] = 0;
+    this.sendOps[id] = 0;
     return id;
+  }
+
+  /**
+   * A send within the credit of channel `id` (precondition: `credit[id] > 0`, not closed as far
+   * as known). A small value is written to the send ring and settles at once; another one
+   * settles when the batch carrying it has been posted and the send decided.
+   */
+  sendOnCredit(id: number, value: unknown, transfer?: readonly Transferable[]): Promise<void> {
+    if ((Atomics.load(this.decided, id) & P.DECIDED_CLOSED) !== 0) {
+      // Closed on the main side already: no credit; the send asks and rejects like any other.
+      this.sawClosed(id);
+      return Promise.reject(new ChannelClosedError('send on closed channel'));
+    }
+    if (this.ring !== null && transfer === undefined) {
+      // Ops made before go first (the main side reads the ring up to a batch's position before
+      // applying the batch), so the main side sees the thread's operations in its order.
+      if (this.out.length > 0) this.flush();
+      const wrote = this.ring.write(id, value);
+      if (wrote !== false) {
+        if (wrote === 'wake') this.wake();
+        const n = this.creditNext[id]!;
+        this.creditNext[id] = (n + 1) & P.DECIDED_MASK;
+        this.credit[id]!--;
+        // Written is visible to the main side: accepted now, the send has happened.
+        return this.accept(id, n)
+          ? RESOLVED
+          : Promise.reject(new ChannelClosedError('send on closed channel'));
+      }
+    }
+    const n = this.creditNext[id]!;
+    this.creditNext[id] = (n + 1) & P.DECIDED_MASK;
+    this.credit[id]!--;
+    const pending = this.onCredit;
+    const promise = new Promise<void>((resolve, reject) => pending.push(id, n, resolve, reject));
+    this.post([P.SEND_CREDIT, id, value], transfer);
+    return promise;
+  }
+
+  /** Accepts send `n` on channel `id` unless the main side closed it first (then: was it before?). */
+  private accept(id: number, n: number): boolean {
+    const end = (n + 1) & P.DECIDED_MASK;
+    for (;;) {
+      const d = Atomics.load(this.decided, id);
+      if ((d & P.DECIDED_CLOSED) !== 0) {
+        this.sawClosed(id);
+        return P.before(n, d & P.DECIDED_MASK);
+      }
+      if (!P.before(d, end)) return true; // the main side accepted it already
+      if (Atomics.compareExchange(this.decided, id, d, end) === d) return true;
+    }
+  }
+
+  /**
+   * Tells the main side the send ring has entries: a RING op posted at once, in a batch of its
+   * own (the outbox was flushed before the write, so order holds). Not at the end of the
+   * microtask: a send that is not awaited, followed by CPU work, is then seen while the work runs,
+   * and the main side starts reading while the producer goes on writing.
+   */
+  private wake(): void {
+    this.port.postMessage([this.runId, this.ring!.position, [P.RING]]);
+  }
+
+  /**
+   * Decides the sends on credit of a batch just posted: per channel, accepts them all with one
+   * compare-and-swap unless the main side closed it first (then those it had accepted stand).
+   */
+  private decide(pending: unknown[]): void {
+    const limits = new Map<number, number>();
+    for (let i = pending.length - 4; i >= 0; i -= 4) {
+      const id = pending[i] as number;
+      if (limits.has(id)) continue;
+      const end = ((pending[i + 1] as number) + 1) & P.DECIDED_MASK;
+      let limit = -1; // -1: all accepted
+      for (;;) {
+        const d = Atomics.load(this.decided, id);
+        if ((d & P.DECIDED_CLOSED) !== 0) {
+          limit = d & P.DECIDED_MASK;
+          this.sawClosed(id);
+          break;
+        }
+        if (!P.before(d, end)) break; // the main side accepted them already
+        if (Atomics.compareExchange(this.decided, id, d, end) === d) break;
+      }
+      limits.set(id, limit);
+    }
+    for (let i = 0; i < pending.length; i += 4) {
+      const limit = limits.get(pending[i] as number)!;
+      if (limit < 0 || P.before(pending[i + 1] as number, limit)) {
+        (pending[i + 2] as () => void)();
+      } else {
+        (pending[i + 3] as (e: unknown) => void)(new ChannelClosedError('send on closed channel'));
+      }
+    }
   }
 
   post(op: P.Op, transfer?: readonly Transferable[]): void {
@@ -100,8 +212,21 @@ export class ThreadBridge {
     const transfer = this.transfer;
     this.out = [];
     this.transfer = [];
-    batch.unshift(this.runId as unknown as P.Op);
-    this.port.postMessage(batch, transfer);
+    batch.unshift(this.runId as unknown as P.Op, (this.ring?.position ?? 0) as unknown as P.Op);
+    const pending = this.onCredit;
+    if (pending.length === 0) {
+      this.port.postMessage(batch, transfer);
+      return;
+    }
+    this.onCredit = [];
+    try {
+      this.port.postMessage(batch, transfer);
+    } catch (e) {
+      // Not posted (a value that cannot be cloned): none of its sends happened.
+      for (let i = 0; i < pending.length; i += 4) (pending[i + 3] as (e: unknown) => void)(e);
+      throw e;
+    }
+    this.decide(pending);
   };
 
   /**
@@ -199,8 +324,40 @@ export class ThreadBridge {
       return;
     }
     this.ops.delete(seq);
+    this.left(rec);
     rec.cleanup?.();
     fn(rec);
+  }
+
+  /** Sends waiting for the main side's verdict, per channel (see `gotCredit`). */
+  private readonly sendOps: number[] = [];
+
+  /** `rec` left the table of waiting operations. */
+  private left(rec: PendingOp): void {
+    const r = rec as PendingOp & { id?: number; sendIds?: number[] };
+    if (r.id !== undefined) this.sendOps[r.id] = this.sendOps[r.id]! - 1;
+    if (r.sendIds !== undefined)
+      for (const id of r.sendIds) this.sendOps[id] = this.sendOps[id]! - 1;
+  }
+
+  /** A select's send cases wait for the verdict like sends (see `gotCredit`). */
+  countSelectSends(seq: number, sendIds: number[]): void {
+    const rec = this.ops.get(seq);
+    if (rec === undefined || sendIds.length === 0) return;
+    (rec as PendingOp & { sendIds?: number[] }).sendIds = sendIds;
+    for (const id of sendIds) this.sendOps[id] = this.sendOps[id]! + 1;
+  }
+
+  /**
+   * Credit for channel `id` arrived. While a send of the thread on it waits for the main side's
+   * verdict, the main side computed this credit without counting that send, which may still be
+   * on its way and take one of the slots: the credit goes back (the capacity bound would
+   * otherwise be exceeded by one per such send). A send's own answer comes after it counted.
+   */
+  private gotCredit(id: number, n: number): void {
+    if (n <= 0 || this.closedSeen[id]) return;
+    if (this.sendOps[id]! > 0) this.post([P.CREDIT, id, n]);
+    else this.credit[id] = this.credit[id]! + n;
   }
 
   /** A batch from the main side: [runId, ...ops]. */
@@ -252,6 +409,7 @@ export class ThreadBridge {
           const rec = this.ops.get(seq);
           if (rec === undefined) break;
           this.ops.delete(seq);
+          this.left(rec);
           rec.cleanup?.();
           // A receive was settled when it was cancelled; its late value (if any) was put back.
           if (rec.kind === P.RECV) break;
@@ -262,6 +420,9 @@ export class ThreadBridge {
         }
         case P.CLOSED:
           this.sawClosed(op[1] as number);
+          break;
+        case P.CREDIT:
+          this.gotCredit(op[1] as number, op[2] as number);
           break;
         case P.KILL: {
           // After the microtasks of this batch: a value delivered in the same batch reaches the
@@ -278,7 +439,7 @@ export class ThreadBridge {
   /** Send credit comes back with a send's answer; the channel id is kept on the record. */
   private addCredit(rec: PendingOp, n: number): void {
     const id = (rec as PendingOp & { id?: number }).id;
-    if (id !== undefined && n > 0) this.credit[id] = this.credit[id]! + n;
+    if (id !== undefined) this.gotCredit(id, n);
   }
 
   /** The channel is closed: sends stop using credit (they ask the main side, and reject). */
@@ -289,7 +450,9 @@ export class ThreadBridge {
 
   setOpChannel(seq: number, id: number): void {
     const rec = this.ops.get(seq);
-    if (rec !== undefined) (rec as PendingOp & { id?: number }).id = id;
+    if (rec === undefined) return;
+    (rec as PendingOp & { id?: number }).id = id;
+    this.sendOps[id] = this.sendOps[id]! + 1;
   }
 
   /** A synchronous request: flushes the outbox, then blocks until the main side answers. */
@@ -312,6 +475,7 @@ export class ThreadBridge {
   end(): void {
     this.flush();
     this.ended = true;
+    if (this.ops.size === 0) return; // the usual case: no error to build (a stack costs)
     const e = endedError();
     for (const rec of this.ops.values()) {
       rec.cleanup?.();

@@ -4,7 +4,13 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, Worker, type MessagePort, type ResourceLimits } from 'node:worker_threads';
+import {
+  MessageChannel,
+  receiveMessageOnPort,
+  Worker,
+  type MessagePort,
+  type ResourceLimits,
+} from 'node:worker_threads';
 import * as P from './protocol.js';
 import { ThreadExitError } from '../errors.js';
 
@@ -85,6 +91,12 @@ export class ThreadHandle {
           ? null
           : (this.deathError ??
             new ThreadExitError(`thread exited with code ${code}`, { exitCode: code }));
+        // What the thread posted before it died is applied first: a send it saw complete on
+        // credit was accepted and must be delivered (closing the port could drop it).
+        for (let m = receiveMessageOnPort(this.port); m !== undefined;) {
+          this.onBatch?.(m.message as unknown[]);
+          m = receiveMessageOnPort(this.port);
+        }
         // Exited means no handle left: wait for both ports to have closed.
         this.port.close();
         this.syncPort.close();

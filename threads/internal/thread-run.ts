@@ -11,7 +11,7 @@
  * - `done` settles only after the run ended.
  */
 import type { MessagePort } from 'node:worker_threads';
-import { go, type GoContext, type Goroutine, type GoroutineState } from 'gorx';
+import { GoroutineExit, go, type GoContext, type Goroutine, type GoroutineState } from 'gorx';
 import { ThreadExitError } from '../errors.js';
 import { decodeError, type Encoded } from './error-codec.js';
 import { MainBridge } from './main-bridge.js';
@@ -105,6 +105,7 @@ export class ThreadRun<R> {
         const grace = this.spec.killGraceMs;
         const terminate = (): void => {
           this.killMode = 'terminated';
+          markTerminated(signal.reason);
           void handle.terminate();
         };
         if (grace <= 0) return terminate();
@@ -141,6 +142,8 @@ export class ThreadRun<R> {
           exportName: this.spec.exportName,
           name: this.g.name,
           args,
+          decided: bridge.decidedBuffer,
+          ring: bridge.ringBuffer,
         };
         handle.port.postMessage(msg, [...this.spec.transfer]);
       } catch (e) {
@@ -151,6 +154,18 @@ export class ThreadRun<R> {
       signal.addEventListener('abort', onAbort, { once: true });
       if (signal.aborted) onAbort();
     });
+  }
+}
+
+/**
+ * Marks the exit a thread goroutine was killed with as a terminate: `exit.terminated === true`
+ * (not enumerable, so it does not travel with the error). The kill of a parent reaches its
+ * children with the same exit, so a worker run whose thread was terminated ends with a marked exit
+ * too: telemetry (gorx/nest metrics and traces) counts it as outcome `terminated`, not `killed`.
+ */
+function markTerminated(exit: unknown): void {
+  if (exit instanceof GoroutineExit && !Object.isFrozen(exit)) {
+    Object.defineProperty(exit, 'terminated', { value: true, configurable: true });
   }
 }
 

@@ -1,0 +1,149 @@
+/**
+ * Sends on credit: a thread's send within the room the main side reserved for it settles without
+ * a round trip, so it races everything that happens on the main side meanwhile (a close, another
+ * producer, a kill). Each test names the guarantee that must survive the race.
+ */
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
+import { chan, send, type Chan } from 'gorx';
+import { select } from 'gorx/threads';
+import { goThread, ThreadExitError, ThreadPool } from 'gorx/threads';
+import { BASIC, expectNoThreadLeft, rejection } from './support.js';
+import { BridgedChan } from '../../threads/internal/bridged-chan.js';
+import * as P from '../../threads/internal/protocol.js';
+import { ThreadBridge } from '../../threads/internal/thread-bridge.js';
+
+// Real threads on a shared 2-core machine: generous limits; every wait is for an event.
+jest.setTimeout(60_000);
+
+afterEach(() => expectNoThreadLeft());
+
+function drain<T>(ch: Chan<T>): T[] {
+  const out: T[] = [];
+  for (let r = ch.tryRecv(); r.ok; r = ch.tryRecv()) out.push(r.value);
+  return out;
+}
+
+describe('a send on credit against a close on the main side', () => {
+  it('a send made after the main side closed the channel rejects ChannelClosedError and delivers nothing, though the thread still held credit', async () => {
+    // Regression: the send resolved on the credit and its value was silently dropped.
+    const out = chan<string>(4);
+    const ready = chan<string>();
+    const go = chan<number>();
+    const g = goThread<string[]>(BASIC, 'sendAfterGo', [out, ready, go, ['late', 'later']]);
+    await ready.recv(); // the thread holds 4 sends of credit on `out`
+    out.close();
+    await go.send(1);
+    await expect(g.done).resolves.toEqual(['closed', 'closed']);
+    expect(out.tryRecv()).toEqual({ ok: false, closed: true });
+  });
+
+  it('racing a close, every send on credit either resolves and its value is received, or rejects and its value never is (in order, nothing twice)', async () => {
+    const pool = new ThreadPool({ size: 1 });
+    for (let i = 0; i < 24; i++) {
+      const out = chan<number>(8);
+      const burst = 1 + (i % 6); // several sends in one batch: part of a batch may be accepted
+      const g = pool.go<number[]>(BASIC, 'sendUntilClosed', [out, burst]);
+      const received: number[] = [];
+      const before = i % 12; // receive a few first, so the close lands at varied points
+      for (let k = 0; k < before; k++) received.push(await out.recv());
+      out.close();
+      received.push(...drain(out));
+      const sent = await g.done;
+      expect(received).toEqual(sent);
+      expect(out.tryRecv()).toEqual({ ok: false, closed: true });
+    }
+    await pool.close();
+  });
+
+  it('a value sent on credit whose slot another producer took is buffered past capacity, so a close keeps it', async () => {
+    // Regression: it waited in the channel's send queue, and the close dropped it although the
+    // thread's send had resolved.
+    const out = chan<string>(2);
+    const ready = chan<string>();
+    const go = chan<number>();
+    const g = goThread<string[]>(BASIC, 'sendAfterGo', [out, ready, go, ['t1', 't2']]);
+    await ready.recv(); // the thread holds 2 sends of credit
+    expect(out.trySend('m1')).toBe(true);
+    expect(out.trySend('m2')).toBe(true); // the reserved slots are taken
+    await go.send(1);
+    await expect(g.done).resolves.toEqual(['sent', 'sent']);
+    expect(out.length).toBe(4);
+    out.close();
+    expect(drain(out)).toEqual(['m1', 'm2', 't1', 't2']);
+  });
+});
+
+describe('a send on credit against a kill or a crash', () => {
+  it('every send a thread saw resolve on credit is delivered, though it is terminated right after', async () => {
+    const out = chan<number>(16);
+    const sentAll = chan<number>(1);
+    const g = goThread(BASIC, 'sendThenDie', [out, 10, sentAll, 'hang'], { killGraceMs: 0 });
+    expect(await sentAll.recv()).toBe(10);
+    await g.kill();
+    expect(g.killMode).toBe('terminated');
+    expect(drain(out)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('every send a thread saw resolve on credit is delivered, though it exits right after (ThreadExitError)', async () => {
+    const out = chan<number>(16);
+    const g = goThread(BASIC, 'sendThenDie', [out, 10, chan<number>(1), 'exit']);
+    expect(await rejection(g.done)).toBeInstanceOf(ThreadExitError);
+    expect(drain(out)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('credit against a send still on its way', () => {
+  it('credit that arrives while a send of the thread waits for its verdict goes back, so the capacity bound holds', async () => {
+    // Regression: the main side topped the credit up as a consumer took a value, not knowing
+    // that the thread's blocking send was on its way to take that slot; the thread then sent one
+    // more on the credit and the buffer held capacity + 1 (seen as a lead of 2 on chan(1)).
+    // The thread's half alone, on a port pair: its messages are read synchronously.
+    const { port1: threadSide, port2: mainSide } = new MessageChannel();
+    const sync = new MessageChannel();
+    const bridge = new ThreadBridge(
+      1,
+      threadSide,
+      sync.port1,
+      new Int32Array(2),
+      new Int32Array(1),
+      null,
+    );
+    const ch = new BridgedChan<number>(
+      bridge,
+      bridge.register({ [P.CHANNEL_KEY]: 0, capacity: 1, name: undefined, credit: 0 }),
+      1,
+      undefined,
+    );
+    const sent = ch.send(7); // no credit: a SEND op waits for the main side's verdict
+    bridge.flush();
+    const posted = receiveMessageOnPort(mainSide)!.message as unknown[];
+    expect(posted.slice(2)).toEqual([[P.SEND, 1, 0, 7]]);
+    bridge.receive([1, [P.CREDIT, 0, 1]]); // a top-up computed before the SEND arrived
+    expect(bridge.credit[0]).toBe(0);
+    bridge.flush();
+    expect((receiveMessageOnPort(mainSide)!.message as unknown[]).slice(2)).toEqual([
+      [P.CREDIT, 0, 1],
+    ]);
+    bridge.receive([1, [P.SEND, 1, true, 0, undefined]]); // the send's verdict
+    await sent;
+    bridge.receive([1, [P.CREDIT, 0, 1]]); // no send waits now: the credit is kept
+    expect(bridge.credit[0]).toBe(1);
+    // A select's send case waits for its verdict the same way.
+    const chose = select([send(ch, 8)]);
+    bridge.flush();
+    expect((receiveMessageOnPort(mainSide)!.message as unknown[]).slice(2)).toEqual([
+      [P.SELECT, 2, [[1, 0, 8]]],
+    ]);
+    bridge.receive([1, [P.CREDIT, 0, 1]]);
+    expect(bridge.credit[0]).toBe(1);
+    bridge.flush();
+    expect((receiveMessageOnPort(mainSide)!.message as unknown[]).slice(2)).toEqual([
+      [P.CREDIT, 0, 1],
+    ]);
+    bridge.receive([1, [P.SELECT, 2, 0, undefined, true]]);
+    await chose;
+    bridge.end();
+    for (const port of [threadSide, mainSide, sync.port1, sync.port2]) port.close();
+  });
+});
