@@ -1,6 +1,6 @@
 // What a goroutine makes only when asked (its `done`, its default name, the promise kill() returns)
 // and the exit a kill builds without the Error constructor behave exactly as if made up front.
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { inspect } from 'node:util';
 import { chan, go, goroutines, GorxError, GoroutineExit } from 'gorx';
 import { flush } from '../helpers/leaks.js';
@@ -165,5 +165,21 @@ describe('what else is made on first use', () => {
     expect(names()).toEqual(['g2', 'late']);
     await Promise.all([gs[2]!.kill(), late.kill()]);
     expect(goroutines()).toEqual([]);
+  });
+
+  it('the start time is read again after the synchronous run that started goroutines', async () => {
+    jest.useFakeTimers();
+    const ch = chan<number>();
+    const first = go(async (ctx) => ch.recv(ctx), { name: 'first' });
+    const second = go(async (ctx) => ch.recv(ctx), { name: 'second' });
+    await jest.advanceTimersByTimeAsync(10);
+    const third = go(async (ctx) => ch.recv(ctx), { name: 'third' });
+    await jest.advanceTimersByTimeAsync(5);
+    expect(goroutines().map((i) => [i.name, i.ageMs])).toEqual([
+      ['first', 15],
+      ['second', 15],
+      ['third', 5],
+    ]);
+    await Promise.all([first.kill(), second.kill(), third.kill()]);
   });
 });
