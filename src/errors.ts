@@ -160,6 +160,58 @@ export class GoroutineExit extends GorxError {
 }
 
 /**
+ * The `GoroutineExit` of `kill(reason)`, built without the `Error` constructor: Node has V8
+ * capture a stack trace for every Error constructed (for its uncaught-exception reports),
+ * whatever `Error.stackTraceLimit` says, which was the largest single item of a kill. It is a
+ * `GoroutineExit` (same prototype, so `instanceof`, `name`, `code`, `reason`, and the same own
+ * enumerable properties) whose `message` and `stack` (`GoroutineExit: goroutine killed[: reason]`,
+ * no frames, like a constructed exit's) are derived from its reason when read (accessors on the
+ * prototype; an assignment makes them own properties, as on any Error). Only
+ * `util.types.isNativeError` tells it from `new GoroutineExit(reason)`, as for errors decoded
+ * from a thread.
+ *
+ * @internal
+ */
+export function killExit(reason: unknown): GoroutineExit {
+  return new (KillExit as unknown as new (reason: unknown) => GoroutineExit)(reason);
+}
+
+function KillExit(this: { code: GorxErrorCode; reason: unknown }, reason: unknown): void {
+  this.code = 'ERR_GOROUTINE_EXIT';
+  this.reason = reason;
+}
+KillExit.prototype = GoroutineExit.prototype;
+
+/** Makes `key` an own data property of `target`, as an assignment to an Error's message does. */
+function ownValue(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, configurable: true });
+}
+
+// Read only on exits built by killExit: every constructed error has its own message and stack.
+Object.defineProperties(GoroutineExit.prototype, {
+  message: {
+    get(this: GoroutineExit): string {
+      return this.reason === undefined
+        ? 'goroutine killed'
+        : `goroutine killed: ${describeReason(this.reason)}`;
+    },
+    set(this: GoroutineExit, value: unknown) {
+      ownValue(this, 'message', value);
+    },
+    configurable: true,
+  },
+  stack: {
+    get(this: GoroutineExit): string {
+      return `${this.name}: ${this.message}`;
+    },
+    set(this: GoroutineExit, value: unknown) {
+      ownValue(this, 'stack', value);
+    },
+    configurable: true,
+  },
+});
+
+/**
  * Kill reason used by kill-on-supersede: a newer run of the same job replaced this one.
  *
  * @example

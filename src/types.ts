@@ -257,7 +257,10 @@ export interface GoroutineInfo {
   readonly state: 'running' | 'blocked';
   /** What it waits on (`recv on chan "jobs"`, `select [...]`, `sleep(100 ms)`), or null. */
   readonly blockedOn: string | null;
-  /** Milliseconds since it started. */
+  /**
+   * Milliseconds since it started. Goroutines started in one synchronous run share one reading
+   * of the clock, taken when the first of them started.
+   */
   readonly ageMs: number;
   /** Id of the parent goroutine (`ctx.go`), or null. */
   readonly parentId: number | null;
