@@ -19,9 +19,20 @@
  * fired. A signal is watched from its second operation (or its first park), so a signal made for
  * a single operation never gets a listener.
  *
+ * Signals that Node keeps alive while they have an abort listener (`AbortSignal.timeout`, and
+ * `AbortSignal.any` over live sources) are different: a listener kept for their lifetime would keep
+ * them forever (a per-request `AbortSignal.any([shutdown, req.signal])` that never aborts). Their
+ * hub is *held*: it registers its listener only while an operation is parked on the signal and
+ * removes it when the last one leaves, and its operations always read the getter (such a signal
+ * can also be marked aborted by its source before any of its own listeners run, on Node 23+). A
+ * signal gorx cannot tell apart (no Node internals it recognises: a polyfill, another realm, a
+ * future Node) is treated as held: slower, never kept.
+ *
  * Invariants:
  * - a link is in at most one hub's list, and `hub` names it (null when not linked);
- * - a hub's listener is registered at most once, by `watch`, and never removed;
+ * - a hub's listener is registered at most once at a time, by `register`; a plain hub never
+ *   removes it, a held hub removes it when its list becomes empty (back to SEEN);
+ * - a held hub is never LIVE;
  * - state LIVE or FIRED  =>  whenever code other than the listener runs, the state is FIRED
  *   exactly when `signal.aborted` is true;
  * - `fire` unlinks each link before calling it, so a link may unlink or relink freely.
@@ -63,26 +74,54 @@ export class Hub {
    */
   state: number = UNSEEN;
 
+  /** Node keeps the signal alive while it has a listener (see the top); known once watched. */
+  private held: boolean | undefined = undefined;
+  /** The registered listener, while there is one. */
+  private listener: (() => void) | null = null;
+
   constructor(private readonly signal: AbortSignal) {}
 
-  /** Registers the one listener, if not yet. */
+  /**
+   * Watches the signal for good (a plain signal's second operation). A held signal is not: its
+   * listener comes and goes with parked operations (`add`, `unlisten`).
+   */
   watch(): void {
     if (this.state >= WATCHED) return;
-    const signal = this.signal;
-    if (signal.aborted) {
+    if (this.signal.aborted) {
       this.state = FIRED; // nothing will fire: the state is exact from now on
       return;
     }
-    this.state = isFirstListener(signal) ? LIVE : WATCHED;
-    signal.addEventListener(
-      'abort',
-      () => {
-        this.state = FIRED;
-        forget(this);
-        this.fire(signal.reason);
-      },
-      { once: true },
-    );
+    if (!this.isHeld()) this.register();
+  }
+
+  private isHeld(): boolean {
+    return (this.held ??= heldWhileListened(this.signal));
+  }
+
+  /** Registers the one listener. Precondition: none is registered; the signal has not aborted. */
+  private register(): void {
+    const signal = this.signal;
+    this.state = !this.isHeld() && isFirstListener(signal) ? LIVE : WATCHED;
+    const listener = (): void => {
+      // An 'abort' event dispatched by hand on a signal that has not aborted is not an abort.
+      if (!signal.aborted) return;
+      signal.removeEventListener('abort', listener);
+      this.listener = null;
+      this.state = FIRED;
+      forget(this);
+      this.fire(signal.reason);
+    };
+    this.listener = listener;
+    signal.addEventListener('abort', listener);
+  }
+
+  /** The list became empty: a held hub lets go of the signal. */
+  emptied(): void {
+    const listener = this.listener;
+    if (listener === null || this.held !== true) return;
+    this.listener = null;
+    this.state = SEEN;
+    this.signal.removeEventListener('abort', listener);
   }
 
   /**
@@ -90,7 +129,7 @@ export class Hub {
    * signal has not aborted.
    */
   add(link: AbortLink): void {
-    if (this.state < WATCHED) this.watch();
+    if (this.state < WATCHED) this.register();
     link.hub = this;
     link.hprev = this.tail;
     link.hnext = null;
@@ -122,14 +161,35 @@ function isFirstListener(signal: AbortSignal): boolean {
   }
 }
 
+/**
+ * True when Node keeps `signal` alive while it has an abort listener: a timeout signal, or a
+ * composite one (`AbortSignal.any`). Read from Node's own markers on the signal (symbols named
+ * `kTimeout` and `kComposite`); a signal without them (a polyfill, another realm, a Node that
+ * renamed them) counts as held, which is safe.
+ */
+function heldWhileListened(signal: AbortSignal): boolean {
+  let known = false;
+  for (const sym of Object.getOwnPropertySymbols(signal)) {
+    const name = sym.description;
+    if (name !== 'kComposite' && name !== 'kTimeout') continue;
+    if ((signal as unknown as Record<symbol, unknown>)[sym] === true) return true;
+    if (name === 'kComposite') known = true;
+  }
+  return !known;
+}
+
+/** Hubs of signals that cannot take a property (frozen, sealed): rare, so looked up last. */
+const sideHubs = new WeakMap<object, Hub>();
+
 /** The hub of `signal`, made on first use. */
 export function hubOf(signal: AbortSignal): Hub {
   if (signal === lastSignal) return lastHub!;
   const s = signal as unknown as { [kHub]?: Hub };
-  let hub = s[kHub];
+  let hub = s[kHub] ?? sideHubs.get(signal);
   if (hub === undefined) {
     hub = new Hub(signal);
-    s[kHub] = hub;
+    if (Object.isExtensible(signal)) s[kHub] = hub;
+    else sideHubs.set(signal, hub);
   }
   return hub;
 }
@@ -157,7 +217,11 @@ export function isAborted(signal: AbortSignal, hub: Hub | undefined): boolean {
 export function existingHub(signal: unknown): Hub | undefined {
   if (signal === lastSignal) return lastHub!;
   if (typeof signal !== 'object' || signal === null) return undefined;
-  const hub = (signal as { [kHub]?: Hub })[kHub];
+  let hub = (signal as { [kHub]?: Hub })[kHub];
+  if (hub === undefined) {
+    if (Object.isExtensible(signal)) return undefined;
+    hub = sideHubs.get(signal);
+  }
   if (hub !== undefined && hub.state >= LIVE && hub.owner === null) {
     lastSignal = signal;
     lastHub = hub;
@@ -197,6 +261,7 @@ export function unlisten(link: AbortLink): void {
   if (link.hnext !== null) link.hnext.hprev = link.hprev;
   else hub.tail = link.hprev;
   link.hub = link.hprev = link.hnext = null;
+  if (hub.head === null) hub.emptied();
 }
 
 /** A link that calls a function (for `go`'s parent signal, `timeout`, `Group`). */

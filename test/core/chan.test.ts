@@ -281,6 +281,74 @@ describe('the abort state gorx keeps for a signal (issue 14 item 1: no `aborted`
     expect(ch.tryRecv()).toEqual({ ok: true, value: 7 });
   });
 
+  it('a signal of AbortSignal.any is listened to only while an operation is parked on it (Node keeps such a signal alive while it has a listener)', async () => {
+    const ch = chan<number>(1);
+    const source = new AbortController();
+    const signal = AbortSignal.any([source.signal]);
+    for (let i = 0; i < 5; i++) {
+      ch.trySend(i);
+      await expect(ch.recv({ signal })).resolves.toBe(i);
+    }
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    const parked = [ch.recv({ signal }), ch.recv({ signal })];
+    expect(getEventListeners(signal, 'abort')).toHaveLength(1);
+    ch.trySend(1);
+    ch.trySend(2);
+    await expect(Promise.all(parked)).resolves.toEqual([1, 2]);
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+    // And it still aborts what parks on it later.
+    const last = track(ch.recv({ signal }));
+    source.abort('gone');
+    await settle();
+    expect(last.result).toEqual({ state: 'rejected', reason: 'gone' });
+    expect(getEventListeners(signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an operation started by a source listener sees a signal of AbortSignal.any aborted (it is read through its getter)', async () => {
+    const ch = chan<number>(1);
+    const source = new AbortController();
+    const signal = AbortSignal.any([source.signal]);
+    const parked = track(ch.recv({ signal }));
+    const fromListener: ReturnType<typeof track>[] = [];
+    // Registered on the source before AbortSignal.any's own propagation only on older Nodes; on
+    // Node 23+ the composite is aborted before the source's listeners run. Either way, when the
+    // composite says aborted, an operation on it must not proceed.
+    source.signal.addEventListener('abort', () => {
+      if (signal.aborted) fromListener.push(track(ch.send(9, { signal })));
+    });
+    source.abort('gone');
+    await settle();
+    expect(parked.result).toEqual({ state: 'rejected', reason: 'gone' });
+    for (const p of fromListener) expect(p.result).toEqual({ state: 'rejected', reason: 'gone' });
+    expect(ch.tryRecv()).toEqual({ ok: false, closed: false });
+  });
+
+  it("an 'abort' event dispatched by hand on a signal that has not aborted is not an abort", async () => {
+    const { ch, ac } = watchedSignal();
+    ac.signal.dispatchEvent(new Event('abort'));
+    await expect(ch.recv({ signal: ac.signal })).resolves.toBe(7);
+    const parked = track(ch.recv({ signal: ac.signal }));
+    ac.abort('stop');
+    await settle();
+    expect(parked.result).toEqual({ state: 'rejected', reason: 'stop' });
+  });
+
+  it('a signal that cannot take a property (frozen) works like any other', async () => {
+    const ac = new AbortController();
+    Object.preventExtensions(ac.signal);
+    const ch = chan<number>(1);
+    for (let i = 0; i < 3; i++) {
+      await ch.send(i, { signal: ac.signal });
+      await expect(ch.recv({ signal: ac.signal })).resolves.toBe(i);
+    }
+    const parked = [track(ch.recv({ signal: ac.signal })), track(ch.recv({ signal: ac.signal }))];
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(1);
+    ac.abort('stop');
+    await settle();
+    for (const p of parked) expect(p.result).toEqual({ state: 'rejected', reason: 'stop' });
+    await expect(ch.send(1, { signal: ac.signal })).rejects.toBe('stop');
+  });
+
   it('a signal given to a single operation gets no listener; from its second operation, one', async () => {
     const ch = chan<number>(1);
     const ac = new AbortController();
