@@ -166,9 +166,12 @@ export class GoroutineExit extends GorxError {
  * `GoroutineExit` (same prototype, so `instanceof`, `name`, `code`, `reason`, and the same own
  * enumerable properties) whose `message` and `stack` (`GoroutineExit: goroutine killed[: reason]`,
  * no frames, like a constructed exit's) are derived from its reason when read (accessors on the
- * prototype; an assignment makes them own properties, as on any Error). Only
- * `util.types.isNativeError` tells it from `new GoroutineExit(reason)`, as for errors decoded
- * from a thread.
+ * prototype; an assignment makes them own properties, as on any Error). What tells it from
+ * `new GoroutineExit(reason)`: `util.types.isNativeError` is false (as for errors decoded from a
+ * thread); `util.inspect` from another realm (a Jest sandbox) shows a plain object;
+ * `structuredClone`/`postMessage` keep only `code` and `reason` (gorx/threads encodes errors
+ * itself, with message and stack); `message` follows `reason` when read, so it changes if the
+ * reason (an object) is changed later.
  *
  * @internal
  */

@@ -244,10 +244,13 @@ export async function runMarbles<T>(
     // Steps of virtual time never interleave: a flush() the callback did not await is finished
     // before the final one starts.
     let stepping: Promise<void> = Promise.resolve();
+    /** The callback threw: expectations are not checked (as in `TestScheduler.run`). */
+    let failed = false;
     const flush = (): Promise<void> => {
       stepping = stepping.then(async () => {
         await runVirtualTime(scheduler);
-        scheduler.flush(); // nothing left to run: checks the expectations that are complete
+        // Nothing left to run: checks the expectations that are complete.
+        if (!failed) scheduler.flush();
       });
       return stepping;
     };
@@ -266,8 +269,12 @@ export async function runMarbles<T>(
       return result;
     } catch (e) {
       // As in a failed flush: what is still scheduled never runs (see the doc above).
+      failed = true;
       const actions = scheduler.actions as unknown as Action[];
       for (let a = actions.shift(); a !== undefined; a = actions.shift()) a.unsubscribe();
+      // A flush() the callback started and did not await ends (quietly) before anything is
+      // restored: the callback's error is what the test reports.
+      await stepping.catch(() => {});
       throw e;
     }
   } finally {

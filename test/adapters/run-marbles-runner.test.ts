@@ -65,6 +65,24 @@ describe('runMarbles reports and restores', () => {
     await g!.kill(); // as documented: end what waits on virtual time yourself
   });
 
+  it('a flush() the callback did not await, then a throw: the flush ends quietly before anything is restored', async () => {
+    let runModeAfterStep: boolean | null = null;
+    let flushed: Promise<void> | null = null;
+    const run = runMarbles(scheduler, async ({ cold, expectObservable, flush }) => {
+      expectObservable(cold('--a|')).toBe('--a|');
+      flushed = flush().then(() => {
+        runModeAfterStep = (scheduler as unknown as { runMode: boolean }).runMode;
+      });
+      await Promise.resolve();
+      throw new Error('broken test');
+    });
+    await expect(run).rejects.toThrow('broken test');
+    // The unawaited flush finished inside the run (still in run mode), checking nothing.
+    expect(runModeAfterStep).toBe(true);
+    await expect(flushed).resolves.toBeUndefined();
+    expectRestored();
+  });
+
   it('RxJS and gorx timers are virtual inside the run and back on the global timers after it', async () => {
     const seen: number[] = [];
     await runMarbles(scheduler, () => {
