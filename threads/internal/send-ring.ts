@@ -132,6 +132,11 @@ export class RingReader extends RingViews {
     super(buffer);
   }
 
+  /** The position after the last entry written so far (WRITE). */
+  get position(): number {
+    return Atomics.load(this.i32, WRITE);
+  }
+
   /** Clears WAKE (a RING op arrived): the reads that follow see every entry written before. */
   woken(): void {
     Atomics.store(this.i32, WAKE, 0);
