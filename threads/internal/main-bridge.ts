@@ -18,8 +18,12 @@
  *   (protocol.ts): at a close of the channel (`closing`), every accepted value still in the port
  *   or the send ring is taken from it synchronously and delivered before the channel is marked
  *   closed; later ones are dropped (their sends reject in the thread);
- * - the send ring is read up to a batch's ring position before the batch's ops are applied, so
- *   the thread's operations take effect in the order it made them.
+ * - the send ring is read up to a batch's ring position before the batch's ops are applied, and
+ *   a RING op applies the batches already in the port before it reads the rest (`woken`), so the
+ *   thread's operations take effect in the order it made them (a close excepted, see `closing`);
+ * - a trySend or select send case made for the thread that takes a slot its credit reserved
+ *   spends one credit (`spend`), so with the thread as the one producer the capacity bounds
+ *   the buffer.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
