@@ -127,5 +127,6 @@ export function trySelect<const Cs extends readonly SelectCase[]>(
     c.ch instanceof BridgedChan ? [c.kind === 'recv' ? 0 : 1, c.ch.id, c.value] : null,
   );
   const r = bridge.sync(P.SYNC_TRY_SELECT, -1, raw);
+  if ((r[2] as number) >= 0) bridge.spendCredit(r[2] as number); // see MainBridge.spend
   return r[1] === null ? undefined : (r[1] as SelectResult<Cs>);
 }

@@ -147,3 +147,91 @@ describe('credit against a send still on its way', () => {
     for (const port of [threadSide, mainSide, sync.port1, sync.port2]) port.close();
   });
 });
+
+describe('FIFO per producer across the send ring and the message path', () => {
+  it('values one thread sends, each awaited, arrive in the order sent, whichever way each travels', async () => {
+    // Regression: a RING op read the ring up to its current end, including values the thread
+    // wrote after posting a batch still in flight; a value sent by message (a long string) was
+    // then delivered after values the thread sent later (seen as 0,2,3,5,6,...,1,4,7).
+    const pool = new ThreadPool({ size: 1 });
+    for (let round = 0; round < 3; round++) {
+      const out = chan<string>(100);
+      await expect(pool.go(BASIC, 'sendMixedShapes', [out, 90]).done).resolves.toBe(90);
+      expect(drain(out).map((v) => parseInt(v, 10))).toEqual(
+        Array.from({ length: 90 }, (_, i) => i),
+      );
+    }
+    await pool.close();
+  });
+});
+
+describe('the capacity bounds the buffer with one producer thread', () => {
+  it.each(['trySend', 'select', 'trySelect'])(
+    'a value the thread sends outside its credit (%s) spends the credit of the slot it takes',
+    async (how) => {
+      // Regression: the main side made the thread's trySend (or select send case) in a slot the
+      // thread's credit had reserved; the thread then sent on that credit too and chan(2) held 3.
+      const out = chan<string>(2);
+      const ready = chan<boolean>();
+      const g = goThread<string>(BASIC, 'sendOutsideCredit', [out, how, ready]);
+      expect(await ready.recv()).toBe(true); // 'a' and 'b' sent; the send of 'c' was made before
+      expect(out.length).toBe(2); // 'c' waits for room
+      expect(await out.recv()).toBe('a');
+      expect(await out.recv()).toBe('b');
+      expect(await out.recv()).toBe('c');
+      await expect(g.done).resolves.toBe('done');
+      expect(out.length).toBe(0);
+    },
+  );
+});
+
+describe('an uncloneable value fails only its own send', () => {
+  it('the send rejects DataCloneError; the sends and the receive made with it in the same turn complete', async () => {
+    // Regression: the failed post threw out of the next send (send(5) threw synchronously, 5 was
+    // not sent) and the receive posted in the same batch was lost.
+    const out = chan<unknown>(4);
+    const other = chan<string>(1);
+    await other.send('hello');
+    const g = goThread<[unknown[], number[]]>(BASIC, 'uncloneableSend', [out, other]);
+    const received: unknown[] = [];
+    for (let i = 0; i < 8; i++) received.push(await out.recv());
+    out.close();
+    received.push(...drain(out));
+    const [first, sent] = await g.done;
+    expect(first).toEqual(['DataCloneError', 'sent', 'sent', 'hello']);
+    expect(received).toEqual([5, { n: 6 }, ...sent.map((v) => (v % 2 === 0 ? v : { n: v }))]);
+    expect(other.length).toBe(0);
+  });
+
+  it('its number and its credit are given back (VOID_CREDIT), so the sends after it keep their numbers', async () => {
+    // The thread's half alone, on a port pair (no send ring: every send on credit is posted).
+    const { port1: threadSide, port2: mainSide } = new MessageChannel();
+    const sync = new MessageChannel();
+    const decided = new Int32Array(1);
+    const bridge = new ThreadBridge(1, threadSide, sync.port1, new Int32Array(2), decided, null);
+    const ch = new BridgedChan<unknown>(
+      bridge,
+      bridge.register({ [P.CHANNEL_KEY]: 0, capacity: 4, name: undefined, credit: 3 }),
+      4,
+      undefined,
+    );
+    const bad = ch.send(() => 1);
+    const good = ch.send(5);
+    bridge.flush();
+    const batches: unknown[][] = [];
+    for (
+      let m = receiveMessageOnPort(mainSide);
+      m !== undefined;
+      m = receiveMessageOnPort(mainSide)
+    ) {
+      batches.push((m.message as unknown[]).slice(2));
+    }
+    expect(batches).toEqual([[[P.VOID_CREDIT, 0]], [[P.SEND_CREDIT, 0, 5]]]);
+    expect(((await rejection(bad)) as Error).name).toBe('DataCloneError');
+    await expect(good).resolves.toBeUndefined();
+    expect(decided[0]).toBe(2); // both numbers decided: the main side counts both
+    expect(bridge.credit[0]).toBe(1);
+    bridge.end();
+    for (const port of [threadSide, mainSide, sync.port1, sync.port2]) port.close();
+  });
+});

@@ -64,7 +64,9 @@ export class BridgedChan<T> implements Chan<T> {
     // trySend must report the channel's state exactly.
     const b = this.bridge;
     const r = b.sync(P.SYNC_TRY_SEND, this.id, value);
-    if ((r[2] as number) > 0) b.credit[this.id] = b.credit[this.id]! + (r[2] as number);
+    const n = r[2] as number;
+    if (n > 0) b.credit[this.id] = b.credit[this.id]! + n;
+    else if (n < 0) b.spendCredit(this.id); // it took a slot of the credit (MainBridge.spend)
     return r[1] as boolean;
   }
 

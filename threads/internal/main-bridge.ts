@@ -18,8 +18,12 @@
  *   (protocol.ts): at a close of the channel (`closing`), every accepted value still in the port
  *   or the send ring is taken from it synchronously and delivered before the channel is marked
  *   closed; later ones are dropped (their sends reject in the thread);
- * - the send ring is read up to a batch's ring position before the batch's ops are applied, so
- *   the thread's operations take effect in the order it made them.
+ * - the send ring is read up to a batch's ring position before the batch's ops are applied, and
+ *   a RING op applies the batches already in the port before it reads the rest (`woken`), so the
+ *   thread's operations take effect in the order it made them (a close excepted, see `closing`);
+ * - a trySend or select send case made for the thread that takes a slot its credit reserved
+ *   spends one credit (`spend`), so with the thread as the one producer the capacity bounds
+ *   the buffer.
  */
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
@@ -226,11 +230,35 @@ export class MainBridge {
       case P.CREDIT:
         this.granted[op[1] as number] = this.granted[op[1] as number]! - (op[2] as number);
         return;
-      case P.RING:
-        this.ring!.woken();
-        this.ring!.read(this.deliverRing);
+      case P.VOID_CREDIT: {
+        const id = op[1] as number;
+        this.arrived[id] = (this.arrived[id]! + 1) & P.DECIDED_MASK;
+        this.granted[id] = this.granted[id]! - 1;
         return;
+      }
+      case P.RING:
+        return this.woken();
     }
+  }
+
+  /**
+   * A RING op: the thread wrote to the send ring while WAKE was clear. Every entry written up to
+   * now is read, but not ahead of a batch the thread posted before writing it (a send by message,
+   * a receive...), or that batch's ops would take effect after sends the thread made later: the
+   * batches already in the port are applied first (each reads the ring up to its own position).
+   * The thread posts before it writes, so a batch posted before an entry at or below `end` is in
+   * the port by the time WRITE shows that entry. An entry written after `end` saw WAKE clear (it
+   * is cleared first) and posted a RING op of its own.
+   */
+  private woken(): void {
+    const ring = this.ring!;
+    ring.woken();
+    const end = ring.position;
+    for (let m = receiveMessageOnPort(this.port); m !== undefined && !this.ended;) {
+      this.receive(m.message as unknown[]);
+      m = receiveMessageOnPort(this.port);
+    }
+    if (!this.ended) ring.read(this.deliverRing, end);
   }
 
   private creditSend(id: number, value: unknown): void {
@@ -317,7 +345,8 @@ export class MainBridge {
         this.parked.delete(seq);
         const c = raw[r.index]!;
         if (c[0] === 0 && r.ok) this.inTransit.set(seq, { ch: this.chans[c[1]]!, value: r.value });
-        this.push([P.SELECT, seq, r.index, r.value, r.ok]);
+        const spent = c[0] === 1 ? this.spend(c[1]) : -1;
+        this.push([P.SELECT, seq, r.index, r.value, r.ok, spent]);
       },
       (e) => {
         this.answered = true;
@@ -336,6 +365,20 @@ export class MainBridge {
           ? recv(this.chans[c[1]]!)
           : send(this.chans[c[1]]!, c[2]),
     );
+  }
+
+  /**
+   * A send the main side made for the thread outside its credit (a trySend, a select's send case)
+   * has happened on channel `id`. If the buffer and the thread's credit now exceed the capacity,
+   * the value took a slot reserved for that credit: the thread spends one credit for it (the
+   * reply tells it), so the capacity keeps bounding the buffer. Returns `id` if so, else -1.
+   */
+  private spend(id: number): number {
+    const ch = this.chans[id]!;
+    const g = this.granted[id]!;
+    if (!(g > 0) || g === Infinity || ch.length + g <= ch.capacity) return -1;
+    this.granted[id] = g - 1;
+    return id;
   }
 
   /** Scratch flag: did the callback of the operation being set up run synchronously. */
@@ -375,8 +418,11 @@ export class MainBridge {
   private syncReply(kind: number, seq: number, id: number, value: unknown): unknown[] {
     const ch = this.chans[id]!; // undefined for SYNC_TRY_SELECT
     switch (kind) {
-      case P.SYNC_TRY_SEND:
-        return [true, ch.trySend(value), this.grant(id)];
+      case P.SYNC_TRY_SEND: {
+        const ok = ch.trySend(value);
+        const spent = ok && this.spend(id) >= 0 ? 1 : 0;
+        return [true, ok, this.grant(id) - spent];
+      }
       case P.SYNC_TRY_RECV: {
         const r = ch.tryRecv();
         if (r.ok) this.inTransit.set(seq, { ch, value: r.value });
@@ -393,7 +439,8 @@ export class MainBridge {
         if (r === undefined) return [true, null];
         const c = raw[r.index]!;
         if (c[0] === 0 && r.ok) this.inTransit.set(seq, { ch: this.chans[c[1]]!, value: r.value });
-        return [true, { index: r.index, value: r.value, ok: r.ok }];
+        const spent = c[0] === 1 ? this.spend(c[1]) : -1;
+        return [true, { index: r.index, value: r.value, ok: r.ok }, spent];
       }
       default:
         throw new Error(`unknown sync request ${kind}`);

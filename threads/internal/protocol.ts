@@ -10,6 +10,7 @@
  * - [SEND_CREDIT, id, value]        a send within the thread's credit of a value that does not
  *                                   travel in the send ring; it is decided through the run's
  *                                   `decided` words (below), not by a reply
+ * - [VOID_CREDIT, id]               the next send on credit on `id` failed to be posted (below)
  * - [RING]                          the send ring has entries to read (alone in its batch)
  * - [CREDIT, id, n]                 credit given back (it came while a send on `id` waited)
  * - [SEND, seq, id, value]          a send waiting for the main side's verdict
@@ -48,6 +49,13 @@ export const KILL = 11;
 export const RING = 12;
 /** Main -> thread: [CREDIT, id, n] more send credit for channel `id` (a top-up, see MainBridge). */
 export const CREDIT = 13;
+
+/**
+ * Thread -> main: [VOID_CREDIT, id] the next send on credit on channel `id` could not be posted
+ * (its value cannot be cloned; it rejected in the thread): it counts as arrived, its credit comes
+ * back to the main side, nothing is delivered.
+ */
+export const VOID_CREDIT = 14;
 
 /** Synchronous request kinds. */
 export const SYNC_TRY_SEND = 0;

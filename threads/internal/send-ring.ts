@@ -20,8 +20,9 @@
  * - `0 <= WRITE - READ <= SLOTS`; the thread writes only WRITE (after the entry), the main thread
  *   only READ (after reading the entries);
  * - WAKE is 1 from the thread's write that found it 0 until the main side, woken by the RING op
- *   that write posted, clears it and then reads everything written, so no entry is left unread
- *   without a RING op on its way.
+ *   that write posted, clears it and then reads everything written by then (after applying the
+ *   batches the thread posted before those entries, MainBridge.woken), so no entry is left
+ *   unread without a RING op on its way.
  */
 
 export const SLOTS = 4096;
@@ -130,6 +131,11 @@ export class RingReader extends RingViews {
 
   constructor(buffer: SharedArrayBuffer) {
     super(buffer);
+  }
+
+  /** The position after the last entry written so far (WRITE). */
+  get position(): number {
+    return Atomics.load(this.i32, WRITE);
   }
 
   /** Clears WAKE (a RING op arrived): the reads that follow see every entry written before. */

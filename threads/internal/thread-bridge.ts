@@ -193,7 +193,10 @@ export class ThreadBridge {
 
   post(op: P.Op, transfer?: readonly Transferable[]): void {
     this.out.push(op);
-    if (transfer !== undefined) for (const t of transfer) this.transfer.push(t);
+    if (transfer !== undefined) {
+      for (const t of transfer) this.transfer.push(t);
+      (this.transfers ??= new Map()).set(op, transfer);
+    }
     if (!this.flushing) {
       this.flushing = true;
       queueMicrotask(this.flush);
@@ -210,24 +213,72 @@ export class ThreadBridge {
     if (this.out.length === 0) return;
     const batch = this.out;
     const transfer = this.transfer;
+    const transfers = this.transfers;
     this.out = [];
     this.transfer = [];
-    batch.unshift(this.runId as unknown as P.Op, (this.ring?.position ?? 0) as unknown as P.Op);
+    this.transfers = null;
     const pending = this.onCredit;
-    if (pending.length === 0) {
-      this.port.postMessage(batch, transfer);
+    this.onCredit = [];
+    const position = (this.ring?.position ?? 0) as unknown as P.Op;
+    try {
+      this.port.postMessage([this.runId, position, ...batch], transfer);
+    } catch {
+      // Not posted (a value that cannot be cloned): nothing of it was sent. Posted op by op, so
+      // only the ops whose values cannot be cloned fail.
+      this.postEach(batch, position, transfers, pending);
       return;
     }
-    this.onCredit = [];
-    try {
-      this.port.postMessage(batch, transfer);
-    } catch (e) {
-      // Not posted (a value that cannot be cloned): none of its sends happened.
-      for (let i = 0; i < pending.length; i += 4) (pending[i + 3] as (e: unknown) => void)(e);
-      throw e;
-    }
-    this.decide(pending);
+    if (pending.length > 0) this.decide(pending);
   };
+
+  /** Transfer lists of the ops in the outbox that have one. */
+  private transfers: Map<P.Op, readonly Transferable[]> | null = null;
+  /** The error of a SYNC op that could not be posted (see `sync`). */
+  private syncError: { e: unknown } | null = null;
+
+  /**
+   * Posts `ops` one batch each, in order. An op whose value cannot be cloned fails alone: a send
+   * or select rejects with the clone error, a synchronous request throws it (`sync`), a send on
+   * credit rejects and is posted as VOID_CREDIT (the main side counts its number and its credit,
+   * so the numbering and the credit stay in step). Any other op (DONE, heartbeat details) is
+   * the caller's error: thrown once everything else is posted.
+   */
+  private postEach(
+    ops: P.Op[],
+    position: P.Op,
+    transfers: Map<P.Op, readonly Transferable[]> | null,
+    pending: unknown[],
+  ): void {
+    let k = 0; // the next send on credit's entry in `pending`
+    const accepted: unknown[] = [];
+    let thrown: { e: unknown } | null = null;
+    for (const op of ops) {
+      const credit = op[0] === P.SEND_CREDIT ? pending.slice(k, (k += 4)) : null;
+      try {
+        this.port.postMessage([this.runId, position, op], transfers?.get(op) as Transferable[]);
+        if (credit !== null) accepted.push(...credit);
+        continue;
+      } catch (e) {
+        switch (op[0]) {
+          case P.SEND_CREDIT:
+            this.port.postMessage([this.runId, position, [P.VOID_CREDIT, op[1]]]);
+            (credit![3] as (e: unknown) => void)(e);
+            break;
+          case P.SEND:
+          case P.SELECT:
+            this.settle(op[1] as number, (rec) => rec.reject(e));
+            break;
+          case P.SYNC:
+            this.syncError = { e };
+            break;
+          default:
+            thrown ??= { e };
+        }
+      }
+    }
+    if (accepted.length > 0) this.decide(accepted);
+    if (thrown !== null) throw thrown.e;
+  }
 
   /**
    * Acknowledges a value handed to the code. Acks ride on the next batch the thread posts anyway
@@ -395,6 +446,8 @@ export class ThreadBridge {
           const seq = op[1] as number;
           const index = op[2] as number;
           const ok = op[4] as boolean;
+          const spent = op[5] as number;
+          if (spent >= 0) this.spendCredit(spent);
           this.settle(seq, (rec) => {
             if (rec.caseKinds![index] === 0 && ok) this.ack(seq);
             rec.resolve({ index, value: op[3], ok });
@@ -442,6 +495,15 @@ export class ThreadBridge {
     if (id !== undefined) this.gotCredit(id, n);
   }
 
+  /**
+   * A send the main side made for the thread outside its credit (a trySend, a select's send
+   * case) took a slot reserved for that credit: one credit is spent (the count may go negative
+   * while credit the main side granted is still on its way; that credit then makes up for it).
+   */
+  spendCredit(id: number): void {
+    if (!this.closedSeen[id]) this.credit[id] = this.credit[id]! - 1;
+  }
+
   /** The channel is closed: sends stop using credit (they ask the main side, and reject). */
   sawClosed(id: number): void {
     this.closedSeen[id] = true;
@@ -461,6 +523,12 @@ export class ThreadBridge {
     const seq = this.nextSeq++;
     this.post([P.SYNC, kind, seq, id, value], transfer);
     this.flush();
+    const failed = this.syncError;
+    if (failed !== null) {
+      // Not posted (its value cannot be cloned): no answer is coming.
+      this.syncError = null;
+      throw failed.e;
+    }
     while (Atomics.load(this.shared, P.SYNC_FLAG) === 0) {
       Atomics.wait(this.shared, P.SYNC_FLAG, 0);
     }
