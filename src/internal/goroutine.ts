@@ -22,7 +22,7 @@ import {
 } from '../types.js';
 import { GoroutineExit, killExit } from '../errors.js';
 import { type Owner, type Parked, kIsOwner, killOp, setCurrent } from './park.js';
-import { watchKill, unwatchKill } from './kill-watch.js';
+import { type Killed, watchKill, unwatchKill } from './kill-watch.js';
 import { AbortCallback, hubOf, listen, unlisten } from './signal-hub.js';
 import { TakenSet, thenUntracked } from './taken.js';
 import { checkFunction, checkName, checkObject, checkSignal, describeValue } from './validate.js';
@@ -125,9 +125,13 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private stepping = false;
   private suspended = false;
   children: Set<G<unknown>> | null = null;
-  /** Kill watch (kill-watch.ts): when it was killed, and whether the grace warning was given. */
+  /**
+   * Kill watch (kill-watch.ts): when it was killed, whether the grace warning was given, and its
+   * link in the list of pending kills.
+   */
   killedAt = 0;
   warned = false;
+  nextKilled: Killed | null = null;
   /** An async body's promise of its end (see start), settled once it has finished. */
   private ended: Promise<void> | null = null;
   /** Otherwise the promise every `kill()` of it returns while it runs, and its resolve function. */

@@ -4,13 +4,15 @@
  * goroutine still running `KILL_GRACE_MS` after its kill gets one process warning
  * (`GORX_KILL_PENDING`), naming it and what it is in.
  *
- * Cost: a kill that has not ended synchronously is pushed on a list; one `setImmediate` per
- * macrotask turn drops the finished ones and arms the single grace timer only if some kill is
- * still pending by then (unref'd: it never keeps the process alive), so a kill that ends in
- * microtasks (the common case) arms no timer and reads no clock.
+ * Cost: a kill that has not ended synchronously is linked into a list through the goroutine record
+ * itself (no array to grow and copy); one `setImmediate` per macrotask turn drops the finished
+ * ones and arms the single grace timer only if some kill is still pending by then (unref'd: it
+ * never keeps the process alive), so a kill that ends in microtasks (the common case) arms no
+ * timer and reads no clock.
  *
- * Invariant: `pending` holds every killed goroutine that has not finished (and maybe some that
- * have, dropped lazily); `timer` is armed only while some unfinished member has not been warned.
+ * Invariant: the list holds, in kill order, every killed goroutine that has not finished (and
+ * maybe some that have, dropped lazily), each once; `timer` is armed only while some unfinished
+ * member has not been warned.
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
 import { parkedOps } from './park.js';
@@ -25,44 +27,65 @@ export interface Killed {
   /** When it was killed (Date.now(), stamped one macrotask later), 0 until then. */
   killedAt: number;
   warned: boolean;
+  /** The next goroutine in the list of pending kills (null for the last, and when not in it). */
+  nextKilled: Killed | null;
   readonly finished: boolean;
   blockedOn(): string | null;
 }
 
-/** Killed goroutines not known to have finished (checked lazily: no work when a kill ends). */
-let pending: Killed[] = [];
+/** Killed goroutines not known to have finished, oldest kill first (checked lazily). */
+let first: Killed | null = null;
+let last: Killed | null = null;
 let checkQueued = false;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let clear: (t: ReturnType<typeof setTimeout>) => void = clearTimeout;
 
-/** A kill did not end its goroutine synchronously. */
+/** A kill did not end its goroutine synchronously. Precondition: `g` is not in the list. */
 export function watchKill(g: Killed): void {
-  pending.push(g);
+  if (last !== null) last.nextKilled = g;
+  else first = g;
+  last = g;
   if (!checkQueued) {
     checkQueued = true;
     realSetImmediate(stampAndArm);
   }
 }
 
+/** Unlinks the finished goroutines; calls `visit` on each one left, in order. */
+function dropFinished(visit: ((g: Killed) => void) | null): void {
+  let prev: Killed | null = null;
+  for (let g = first; g !== null;) {
+    const next: Killed | null = g.nextKilled;
+    if (g.finished) {
+      g.nextKilled = null;
+      if (prev !== null) prev.nextKilled = next;
+      else first = next;
+    } else {
+      if (visit !== null) visit(g);
+      prev = g;
+    }
+    g = next;
+  }
+  last = prev;
+}
+
 /** One macrotask after kills: forget the finished, stamp the rest, arm the timer if needed. */
 function stampAndArm(): void {
   checkQueued = false;
   const now = Date.now();
-  let k = 0;
-  for (const g of pending) {
-    if (g.finished) continue;
+  dropFinished((g) => {
     if (g.killedAt === 0) g.killedAt = now;
-    pending[k++] = g;
-  }
-  pending.length = k;
+  });
   if (timer === null) arm();
 }
 
 function arm(): void {
-  let first = Infinity;
-  for (const g of pending) if (!g.warned && g.killedAt < first) first = g.killedAt;
-  if (first === Infinity) return;
-  timer = setTimeout(check, Math.max(0, first + KILL_GRACE_MS - Date.now()));
+  let soonest = Infinity;
+  for (let g = first; g !== null; g = g.nextKilled) {
+    if (!g.warned && g.killedAt < soonest) soonest = g.killedAt;
+  }
+  if (soonest === Infinity) return;
+  timer = setTimeout(check, Math.max(0, soonest + KILL_GRACE_MS - Date.now()));
   clear = clearTimeout; // the one matching the setTimeout above, even if fake timers are swapped
   (timer as { unref?: () => void }).unref?.();
 }
@@ -70,22 +93,21 @@ function arm(): void {
 /** The goroutine finished: disarm the timer once nothing unwarned is left. */
 export function unwatchKill(): void {
   if (timer === null) return;
-  for (const g of pending) if (!g.finished && !g.warned) return;
+  for (let g = first; g !== null; g = g.nextKilled) if (!g.finished && !g.warned) return;
   clear(timer);
   timer = null;
-  pending = pending.filter((g) => !g.finished);
+  dropFinished(null);
 }
 
 function check(): void {
   timer = null;
   const now = Date.now();
-  pending = pending.filter((g) => !g.finished);
-  for (const g of pending) {
+  dropFinished((g) => {
     if (!g.warned && now - g.killedAt >= KILL_GRACE_MS) {
       g.warned = true;
       warn(g, now - g.killedAt);
     }
-  }
+  });
   arm();
 }
 

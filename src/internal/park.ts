@@ -143,11 +143,16 @@ export abstract class Parked implements AbortLink {
  * Ends a parked op because its goroutine was killed: withdraws it and rejects it with the exit,
  * marked handled (a kill never causes an unhandled rejection, even for an op the goroutine's
  * code started and had not awaited yet).
+ *
+ * The handler is added after the rejection: on a settled promise `catch` queues its job directly,
+ * without the reaction record a pending promise needs. An op the goroutine awaits is handled
+ * already (Node is told of nothing); one it never awaited is reported to Node as unhandled and
+ * handled again before the microtask queue drains, before Node checks (no event, no warning).
  */
 export function killOp(op: Parked, exit: unknown): void {
   if (!op.withdraw()) return;
-  op.promise?.catch(noop);
   op.fail(exit);
+  op.promise?.catch(noop);
 }
 
 /** The generator goroutine whose code is running synchronously right now, if any. */

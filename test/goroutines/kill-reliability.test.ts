@@ -267,6 +267,54 @@ describe('a kill that does not take effect is visible (item 8)', () => {
     }
   });
 
+  it('several pending kills: the ones that end are dropped, the others warned once each, in kill order', async () => {
+    jest.useFakeTimers();
+    const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
+    try {
+      const jobs = chan<number>(0, { name: 'jobs' });
+      const forgetful = (name: string) =>
+        go(
+          async () => {
+            await jobs.recv(); // forgot ctx: the kill cannot interrupt this
+          },
+          { name },
+        );
+      const names = () => warn.mock.calls.map((call) => /"(\w)"/.exec(String(call[0]))![1]);
+      const [a, b, c] = [forgetful('a'), forgetful('b'), forgetful('c')];
+      await flush();
+      const killed = [a.kill(), b.kill(), c.kill()];
+      await macrotask();
+      expect(jobs.trySend(1)).toBe(true); // `a`, first in line, ends before any warning
+      await killed[0];
+      await jest.advanceTimersByTimeAsync(1000);
+      expect(names()).toEqual(['b', 'c']);
+      const d = forgetful('d');
+      await flush();
+      const killedD = d.kill(); // linked after `c`, once `a` has been dropped
+      await macrotask();
+      expect(jobs.trySend(2)).toBe(true); // `b`, now first in line, ends
+      await killed[1];
+      await jest.advanceTimersByTimeAsync(999);
+      expect(names()).toEqual(['b', 'c']);
+      await jest.advanceTimersByTimeAsync(1);
+      expect(names()).toEqual(['b', 'c', 'd']);
+      await jest.advanceTimersByTimeAsync(5000);
+      expect(names()).toEqual(['b', 'c', 'd']); // once each
+      expect(jobs.trySend(3)).toBe(true);
+      expect(jobs.trySend(4)).toBe(true);
+      await Promise.all([killed[2], killedD]);
+      expect([a.state, b.state, c.state, d.state]).toEqual([
+        'killed',
+        'killed',
+        'killed',
+        'killed',
+      ]);
+      expect(jest.getTimerCount()).toBe(0);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('a kill that ends in time arms no timer and warns nothing', async () => {
     jest.useFakeTimers();
     const warn = jest.spyOn(process, 'emitWarning').mockImplementation(() => {});
