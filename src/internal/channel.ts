@@ -77,6 +77,15 @@ export function isBridgedChannel(v: unknown): boolean {
   );
 }
 
+/** Adds `fn` to a channel's watch list; returns the function that removes it again. */
+function addWatch(list: (() => void)[], fn: () => void): () => void {
+  list.push(fn);
+  return () => {
+    const i = list.indexOf(fn);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
 const EMPTY: TryRecvResult<never> = Object.freeze({
   ok: false,
   closed: false,
@@ -120,7 +129,7 @@ export class Channel<T> implements Chan<T> {
   demand: (() => void) | null;
   private readonly onClose: ((error: Error | undefined) => void) | undefined;
   /** Run at the start of `close` (see addCloseWatch), or null. */
-  private closeWatches: Set<() => void> | null = null;
+  private closeWatches: (() => void)[] | null = null;
   /** Run after a value left the buffer (see addTakeWatch), or null. */
   private takeWatches: (() => void)[] | null = null;
 
@@ -229,10 +238,7 @@ export class Channel<T> implements Chan<T> {
    * there, so they count as sent before the close). Returns the function that unregisters it.
    */
   addCloseWatch(fn: () => void): () => void {
-    (this.closeWatches ??= new Set()).add(fn);
-    return () => {
-      this.closeWatches?.delete(fn);
-    };
+    return addWatch((this.closeWatches ??= []), fn);
   }
 
   /**
@@ -241,14 +247,7 @@ export class Channel<T> implements Chan<T> {
    * unregisters it. `fn` must not touch the channel.
    */
   addTakeWatch(fn: () => void): () => void {
-    (this.takeWatches ??= []).push(fn);
-    return () => {
-      const ws = this.takeWatches;
-      if (ws === null) return;
-      const i = ws.indexOf(fn);
-      if (i >= 0) ws.splice(i, 1);
-      if (ws.length === 0) this.takeWatches = null;
-    };
+    return addWatch((this.takeWatches ??= []), fn);
   }
 
   /** Gives a value to a waiting receiver or the buffer. Precondition: `sendReady()`, not closed. */
@@ -379,7 +378,7 @@ export class Channel<T> implements Chan<T> {
       );
     }
     if (this.isClosed) throw new ChannelClosedError('close of closed channel');
-    if (this.closeWatches !== null && this.closeWatches.size > 0) {
+    if (this.closeWatches !== null && this.closeWatches.length > 0) {
       for (const fn of [...this.closeWatches]) fn();
       // A watch may have closed the channel itself (a thread's close that came first).
       if (this.isClosed) throw new ChannelClosedError('close of closed channel');

@@ -68,8 +68,7 @@ export function stopReason(opts: SignalOptions | undefined, fn: string): unknown
   const owner = ownerOf(opts);
   if (owner !== undefined) {
     if (!isOwner(owner)) checkOptions(opts, fn);
-    const exit = owner.abortedExit;
-    return exit === null ? GO_ON : exit;
+    return interruption(owner);
   }
   const signal = opts.signal;
   if (signal === undefined) return GO_ON;
@@ -80,15 +79,18 @@ export function stopReason(opts: SignalOptions | undefined, fn: string): unknown
     // A goroutine's own `ctx.signal`: aborted exactly when the goroutine has been interrupted
     // (its exit is set before the signal aborts, and is the signal's reason).
     const owner = hub.owner as Owner | null;
-    if (owner !== null) {
-      const exit = owner.abortedExit;
-      return exit === null ? GO_ON : exit;
-    }
+    if (owner !== null) return interruption(owner);
     if (hub.state >= LIVE) return hub.state === FIRED ? signal.reason : GO_ON;
   } else if (SignalClass === null || !(signal instanceof SignalClass)) {
     checkOptions(opts, fn);
   }
   return isAborted(signal, hub) ? signal.reason : GO_ON;
+}
+
+/** The exit of a goroutine that has been interrupted, or GO_ON. */
+function interruption(owner: Owner): unknown {
+  const exit = owner.abortedExit;
+  return exit === null ? GO_ON : exit;
 }
 
 const noop = (): void => {};

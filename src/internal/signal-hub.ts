@@ -83,15 +83,11 @@ export class Hub {
 
   /**
    * Watches the signal for good (a plain signal's second operation). A held signal is not: its
-   * listener comes and goes with parked operations (`add`, `unlisten`).
+   * listener comes and goes with parked operations (`add`, `unlisten`). Precondition: the signal
+   * has not aborted (`isAborted` just read it).
    */
   watch(): void {
-    if (this.state >= WATCHED) return;
-    if (this.signal.aborted) {
-      this.state = FIRED; // nothing will fire: the state is exact from now on
-      return;
-    }
-    if (!this.isHeld()) this.register();
+    if (this.state < WATCHED && !this.isHeld()) this.register();
   }
 
   private isHeld(): boolean {
@@ -117,8 +113,9 @@ export class Hub {
 
   /** The list became empty: a held hub lets go of the signal. */
   emptied(): void {
+    if (this.held !== true) return;
     const listener = this.listener;
-    if (listener === null || this.held !== true) return;
+    if (listener === null) return;
     this.listener = null;
     this.state = SEEN;
     this.signal.removeEventListener('abort', listener);
