@@ -2,15 +2,20 @@
 // and the exit a kill builds without the Error constructor behave exactly as if made up front.
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { inspect } from 'node:util';
-import { chan, go, goroutines, GorxError, GoroutineExit } from 'gorx';
+import { type Goroutine, chan, go, goroutines, GorxError, GoroutineExit } from 'gorx';
 import { flush } from '../helpers/leaks.js';
 import { rejectionOf } from '../helpers/promise-state.js';
 import { cleanUp } from './support.js';
 
 afterEach(cleanUp);
 
-/** Kills a goroutine blocked in a receive given ctx; returns the exit its operation rejected with. */
-async function exitOfKill(...reason: [] | [unknown]): Promise<GoroutineExit> {
+/**
+ * Kills a goroutine blocked in a receive given ctx, without reading its `done`; returns it and the
+ * error its operation rejected with.
+ */
+async function killBlocked(
+  ...reason: [] | [unknown]
+): Promise<{ g: Goroutine<void>; seen: unknown }> {
   const ch = chan<number>();
   let seen: unknown;
   const g = go(async (ctx) => {
@@ -23,6 +28,12 @@ async function exitOfKill(...reason: [] | [unknown]): Promise<GoroutineExit> {
   });
   await flush();
   await g.kill(...reason);
+  return { g, seen };
+}
+
+/** Kills a goroutine blocked in a receive given ctx; returns the exit its operation rejected with. */
+async function exitOfKill(...reason: [] | [unknown]): Promise<GoroutineExit> {
+  const { g, seen } = await killBlocked(...reason);
   expect(await rejectionOf(g.done)).toBe(seen);
   return seen as GoroutineExit;
 }
@@ -85,18 +96,7 @@ describe('done made on first read', () => {
   });
 
   it('read only after the goroutine was killed, rejects with the exit its operation saw', async () => {
-    const ch = chan<number>();
-    let seen: unknown;
-    const g = go(async (ctx) => {
-      try {
-        await ch.recv(ctx);
-      } catch (e) {
-        seen = e;
-        throw e;
-      }
-    });
-    await flush();
-    await g.kill('late reader');
+    const { g, seen } = await killBlocked('late reader');
     expect(g.state).toBe('killed');
     const done = g.done;
     expect(g.done).toBe(done);
