@@ -25,6 +25,24 @@ function noController(g: unknown): boolean {
   return (g as { controller: unknown }).controller === null;
 }
 
+/** Starts a goroutine blocked in `op(ctx)`, kills it with 'stop'; returns it and what `op` threw. */
+async function killedIn(
+  op: (ctx: GoContext) => Promise<unknown>,
+): Promise<{ g: ReturnType<typeof go>; seen: unknown }> {
+  let seen: unknown;
+  const g = go(async (ctx) => {
+    try {
+      await op(ctx);
+    } catch (e) {
+      seen = e;
+      throw e;
+    }
+  });
+  expect(g.state).toBe('blocked');
+  await g.kill('stop');
+  return { g, seen };
+}
+
 const blockingOps: [string, (ctx: GoContext) => Promise<unknown>][] = [
   ['recv', (ctx) => chan<number>(0, { name: 'a' }).recv(ctx)],
   ['send', (ctx) => chan<number>(0, { name: 'a' }).send(1, ctx)],
@@ -49,17 +67,7 @@ const blockingOps: [string, (ctx: GoContext) => Promise<unknown>][] = [
 describe.each(blockingOps)('%s given ctx', (_name, op) => {
   it('is withdrawn by a kill and rejects with the exit, without creating ctx.signal', async () => {
     jest.useFakeTimers();
-    let seen: unknown;
-    const g = go(async (ctx) => {
-      try {
-        await op(ctx);
-      } catch (e) {
-        seen = e;
-        throw e;
-      }
-    });
-    expect(g.state).toBe('blocked');
-    await g.kill('stop');
+    const { g, seen } = await killedIn(op);
     expect(seen).toBeInstanceOf(GoroutineExit);
     expect((seen as GoroutineExit).reason).toBe('stop');
     expect(await rejectionOf(g.done)).toBe(seen);
@@ -129,17 +137,7 @@ class Wrapper {
 describe.each(blockingOps)('%s given a wrapper naming ctx through goContext', (_name, op) => {
   it('is bound to the goroutine like ctx itself: withdrawn by a kill, no ctx.signal created', async () => {
     jest.useFakeTimers();
-    let seen: unknown;
-    const g = go(async (ctx) => {
-      try {
-        await op(new Wrapper(ctx) as unknown as GoContext);
-      } catch (e) {
-        seen = e;
-        throw e;
-      }
-    });
-    expect(g.state).toBe('blocked');
-    await g.kill('stop');
+    const { g, seen } = await killedIn((ctx) => op(new Wrapper(ctx) as unknown as GoContext));
     expect(seen).toBeInstanceOf(GoroutineExit);
     expect((seen as GoroutineExit).reason).toBe('stop');
     expect(noController(g)).toBe(true);
