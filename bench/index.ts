@@ -9,7 +9,9 @@
  *   --goroutine-rounds <k> (BENCH_GOROUTINE_ROUNDS=k)  measured rounds of spawn/kill (default:
  *                                           --rounds; Effection's rounds take seconds each)
  *   --no-go            (BENCH_NO_GO=1)      skip the Go reference
- * Writes the markdown report to stdout and to bench/results.md.
+ * Writes the markdown report to stdout and to bench/results.md; a partial run (--only, --quick,
+ * --rounds, --goroutine-rounds) writes bench/results-partial.md instead (not committed), so the
+ * committed results.md is always a whole run.
  */
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { runChild } from './child-benches.js';
 import { gorxChannelCases } from './gorx-channels.js';
 import { goroutineCases } from './goroutine-cases.js';
 import { goReference } from './go-reference.js';
-import { type Case, Results, roundRobin } from './harness.js';
+import { Results, roundRobin, type Sample } from './harness.js';
 import { peerChannelCases } from './peer-channels.js';
 import { floorCases } from './floor.js';
 import { renderReport } from './report.js';
@@ -42,6 +44,10 @@ function flag(name: string, env: string): boolean {
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
 async function main(): Promise<void> {
+  if (argv[0] === '--child' && argv[1] === 'goroutines') {
+    await goroutineChild(argv[2]!, Number(argv[3]));
+    return;
+  }
   if (argv[0] === '--child') {
     await runChild(argv[1]!, argv[2]!, Number(argv[3]));
     return;
@@ -66,19 +72,43 @@ async function main(): Promise<void> {
   const go = flag('no-go', 'BENCH_NO_GO') ? null : goReference(root, log);
   const results = new Results();
 
-  // Two groups, each interleaved round-robin on its own: the goroutine lifecycle benchmarks leave
-  // tens of thousands of dead goroutines/fibers per sample whose collection, billed to whatever runs
-  // next, made channel samples several times slower when both groups shared the rotation.
-  const groups: Case[][] = [
-    [...floorCases(), ...gorxChannelCases(), ...peerChannelCases()],
-    goroutineCases(),
-  ].map((g) => g.filter((c) => wanted(c.bench)));
-  for (const [g, cases] of groups.entries()) {
-    if (cases.length === 0) continue;
-    const benches = new Set(cases.map((c) => c.bench));
+  // The channel benchmarks: one process, interleaved round-robin.
+  const channelCases = [...floorCases(), ...gorxChannelCases(), ...peerChannelCases()].filter((c) =>
+    wanted(c.bench),
+  );
+  if (channelCases.length > 0) {
+    const benches = new Set(channelCases.map((c) => c.bench));
     log(`in-process benchmarks: ${[...benches].join(', ')}; n=${n}`);
     const goRound = go === null ? null : () => go.round(n).filter((s) => benches.has(s.bench));
-    await roundRobin(cases, n, warmup, g === 0 ? rounds : goroutineRounds, results, goRound, log);
+    await roundRobin(channelCases, n, warmup, rounds, results, goRound, log);
+  }
+
+  // The goroutine lifecycle benchmarks (spawn, kill): each implementation in processes of its own.
+  // A sample leaves tens of thousands of dead goroutines/fibers whose collection is billed to
+  // whatever runs next, and one implementation's heap shapes the next one's GC: in one shared
+  // process the kill ratio swung from 0.56x to 0.97x depending on which rows ran before it. So
+  // `goroutineProcesses` processes per implementation, started in rotating order, each run
+  // `warmup` + a share of `goroutineRounds` rounds; samples are paired by process and round.
+  const goroutineBenches = ['spawn', 'kill'].filter(wanted);
+  const processes = quick ? 1 : 5;
+  const perProcess = Math.max(1, Math.ceil(goroutineRounds / processes));
+  if (goroutineBenches.length > 0) {
+    const impls = [...new Set(goroutineCases().map((c) => c.impl))];
+    log(
+      `goroutine benchmarks: ${goroutineBenches.join(', ')}; ${processes} process(es) x ${perProcess} rounds per implementation`,
+    );
+    for (let p = 0; p < processes; p++) {
+      for (let k = 0; k < impls.length; k++) {
+        const impl = impls[(k + p) % impls.length]!;
+        const out = child('goroutines', impl, n, {
+          BENCH_CHILD_BENCHES: goroutineBenches.join(','),
+          BENCH_CHILD_WARMUP: String(warmup),
+          BENCH_CHILD_ROUNDS: String(perProcess),
+        }) as unknown as { samples: Sample[] };
+        for (const s of out.samples) results.add(s);
+      }
+      log(`goroutine process round ${p + 1}/${processes}`);
+    }
   }
 
   if (wanted('daisy_chain')) {
@@ -148,26 +178,38 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
       n,
       rounds,
-      goroutineRounds,
+      goroutineRounds: perProcess,
+      goroutineProcesses: processes,
       warmup,
       daisyN,
       daisyRounds,
       date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     }) + threadsSection;
   process.stdout.write(report);
-  writeFileSync(join(root, 'bench', 'results.md'), report);
-  log('written to bench/results.md');
+  const partial =
+    only !== undefined ||
+    quick ||
+    option('rounds', 'BENCH_ROUNDS') !== undefined ||
+    option('goroutine-rounds', 'BENCH_GOROUTINE_ROUNDS') !== undefined;
+  const file = partial ? 'results-partial.md' : 'results.md';
+  writeFileSync(join(root, 'bench', file), report);
+  log(`written to bench/${file}`);
 }
 
 /**
  * Runs one whole-process benchmark in a fresh Node with `--expose-gc`. A failed child (a wrong
  * result, a crash, a timeout) fails the whole run: no figure is published without its cell.
  */
-function child(kind: string, impl: string, size: number): Record<string, number> {
+function child(
+  kind: string,
+  impl: string,
+  size: number,
+  env: Record<string, string> = {},
+): Record<string, number> {
   const r = spawnSync(
     process.execPath,
     ['--expose-gc', '--max-old-space-size=8192', self, '--child', kind, impl, String(size)],
-    { encoding: 'utf8', maxBuffer: 1 << 20, timeout: 10 * 60_000 },
+    { encoding: 'utf8', maxBuffer: 1 << 24, timeout: 10 * 60_000, env: { ...process.env, ...env } },
   );
   const line = r.stdout?.split('\n').find((l) => l.startsWith('{'));
   if (r.status !== 0 || line === undefined) {
@@ -176,6 +218,24 @@ function child(kind: string, impl: string, size: number): Record<string, number>
     );
   }
   return JSON.parse(line) as Record<string, number>;
+}
+
+/**
+ * A goroutine-benchmark child: runs one implementation's spawn/kill cases (BENCH_CHILD_BENCHES)
+ * for BENCH_CHILD_WARMUP + BENCH_CHILD_ROUNDS rounds and prints its measured samples as one JSON
+ * line. A wrong result throws, so the child fails and with it the run.
+ */
+async function goroutineChild(impl: string, n: number): Promise<void> {
+  const benches = (process.env.BENCH_CHILD_BENCHES ?? '').split(',');
+  const cases = goroutineCases().filter((c) => c.impl === impl && benches.includes(c.bench));
+  if (cases.length === 0) throw new Error(`no goroutine benchmark for ${impl} in ${benches}`);
+  const results = new Results();
+  const warm = Number(process.env.BENCH_CHILD_WARMUP);
+  const rounds = Number(process.env.BENCH_CHILD_ROUNDS);
+  await roundRobin(cases, n, warm, rounds, results, null, () => {});
+  const samples = [...results.data.values()].flatMap((byImpl) => [...byImpl.values()].flat());
+  process.stdout.write(JSON.stringify({ samples }) + '\n');
+  process.exit(0);
 }
 
 main().catch((e: unknown) => {

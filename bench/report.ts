@@ -10,6 +10,8 @@ export interface Facts {
   rounds: number;
   /** Measured rounds of the goroutine lifecycle group (spawn, kill). */
   goroutineRounds: number;
+  /** Processes per implementation of the spawn/kill benchmarks (each runs goroutineRounds). */
+  goroutineProcesses: number;
   warmup: number;
   daisyN: number;
   daisyRounds: number;
@@ -330,8 +332,9 @@ export function renderReport(results: Results, facts: Facts): string {
     `${facts.date}. Node ${facts.node}, ${facts.go ?? 'no Go'}, ${facts.cpus} cores (${facts.cpuModel}), ` +
       `load average ${facts.load}.`,
     `Channel and goroutine benchmarks: n = ${facts.n.toLocaleString('en-US')} operations per sample, ` +
-      `${facts.warmup} warm-up + ${facts.rounds} measured rounds (spawn and kill: ${facts.goroutineRounds}), ` +
-      `implementations interleaved round-robin. ` +
+      `${facts.warmup} warm-up + ${facts.rounds} measured rounds, implementations interleaved round-robin in one process; ` +
+      `spawn and kill: ${facts.goroutineProcesses} processes per implementation (started in rotating order), ` +
+      `each ${facts.warmup} warm-up + ${facts.goroutineRounds} measured rounds. ` +
       `Daisy chain: ${facts.daisyN.toLocaleString('en-US')} goroutines, ${facts.daisyRounds} child process(es) per implementation.`,
     '',
     '## Summary (median, and ratio to Go)',
