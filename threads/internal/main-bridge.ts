@@ -150,6 +150,17 @@ export class MainBridge {
     this.port.postMessage(batch);
   };
 
+  /**
+   * A batch from the port's message event: applied, then its answers are posted at once rather
+   * than at the end of the microtask. The thread waits for them, and main-side code they resume
+   * (a receive that took the thread's value, a send the thread's receive took) runs in the
+   * microtasks after this event: posting first takes that code off the round trip.
+   */
+  receiveNow(batch: unknown[]): void {
+    this.receive(batch);
+    this.flush();
+  }
+
   /** A batch from the thread: [runId, ringPosition, ...ops]. */
   receive(batch: unknown[]): void {
     if (batch[0] !== this.runId || this.ended) return;
