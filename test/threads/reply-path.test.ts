@@ -50,6 +50,25 @@ describe('the main side answers a batch of the thread before it resumes main-sid
     expect(ping.tryRecv()).toEqual({ ok: false, closed: false }); // acknowledged: not put back
     for (const port of [mainSide, threadSide, sync.port1, sync.port2]) port.close();
   });
+
+  it('a batch that got no answer (sends on credit) leaves what is queued to the end of the microtask', async () => {
+    const { port1: mainSide, port2: threadSide } = new MessageChannel();
+    const sync = new MessageChannel();
+    const bridge = new MainBridge(1, mainSide, sync.port1, new Int32Array(2));
+    const ch = chan<number>(2);
+    const [d] = bridge.encodeArgs([ch]) as [P.ChannelDescriptor];
+    const id = d[P.CHANNEL_KEY];
+    expect(d.credit).toBe(2);
+    bridge.receiveNow([1, 0, [P.SEND_CREDIT, id, 1]]);
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 1 }); // the thread gets the slot back as credit
+    bridge.receiveNow([1, 0, [P.SEND_CREDIT, id, 2]]);
+    expect(posted(threadSide)).toBeUndefined(); // the credit waits for the microtask's other pushes
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(posted(threadSide)).toEqual([1, [P.CREDIT, id, 1]]);
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 2 });
+    bridge.end();
+    for (const port of [mainSide, threadSide, sync.port1, sync.port2]) port.close();
+  });
 });
 
 describe('acknowledgements on the thread side', () => {
