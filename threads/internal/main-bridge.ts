@@ -131,10 +131,14 @@ export class MainBridge {
     this.push([P.KILL, encodeError(reason)]);
   }
 
+  /** The outbox holds the answer to an operation the thread waits for (see `receiveNow`). */
+  private answerQueued = false;
+
   private push(op: P.Op): void {
     if (this.ended) return;
     if (this.outCount++ === 0) this.out.push(this.runId as unknown as P.Op);
     this.out.push(op);
+    if (op[0] !== P.CREDIT && op[0] !== P.CLOSED && op[0] !== P.KILL) this.answerQueued = true;
     if (!this.flushing) {
       this.flushing = true;
       queueMicrotask(this.flush);
@@ -143,12 +147,26 @@ export class MainBridge {
 
   private readonly flush = (): void => {
     this.flushing = false;
+    this.answerQueued = false;
     if (this.outCount === 0 || this.ended) return;
     const batch = this.out;
     this.out = [];
     this.outCount = 0;
     this.port.postMessage(batch);
   };
+
+  /**
+   * A batch from the port's message event: applied, then the answers it got are posted at once
+   * rather than at the end of the microtask. The thread waits for them, and main-side code they
+   * resume (a receive that took the thread's value, a send the thread's receive took) runs in the
+   * microtasks after this event: posting first takes that code off the round trip. A batch that
+   * got no answer (sends on credit, a ring wake) keeps the end-of-microtask post, so the credit
+   * its consumer's takes give back goes in one message.
+   */
+  receiveNow(batch: unknown[]): void {
+    this.receive(batch);
+    if (this.answerQueued) this.flush();
+  }
 
   /** A batch from the thread: [runId, ringPosition, ...ops]. */
   receive(batch: unknown[]): void {

@@ -1,7 +1,9 @@
 /**
  * The messages of one goroutine run between the main thread and its worker thread. Each side
  * batches its operations per microtask into one `postMessage` of `Op[]` on the run's port, so a
- * burst of sends, acks or results costs one message. A batch starts with the run id; a batch of
+ * burst of sends, acks or results costs one message (the main side posts the answers a thread
+ * batch got at the end of the message event that brought it, see MainBridge.receiveNow; the
+ * thread's acks ride on its next batch). A batch starts with the run id; a batch of
  * the thread then holds the position of its send ring (send-ring.ts) when it was posted: the
  * entries before it precede the batch's ops. Sequence numbers (`seq`) name a blocking
  * operation of the thread; channel ids index the channels bridged for this run.

@@ -209,6 +209,11 @@ export class ThreadBridge {
       // Acks go first: the main side must know what the code saw before it reads a DONE.
       this.out.unshift(this.acks);
       this.acks = null;
+      // They ride on this batch: the turn of the event loop that would post them is not needed.
+      if (this.ackImmediate !== null) {
+        clearImmediate(this.ackImmediate);
+        this.ackImmediate = null;
+      }
     }
     if (this.out.length === 0) return;
     const batch = this.out;
@@ -289,17 +294,15 @@ export class ThreadBridge {
   private ack(seq: number): void {
     if (this.acks === null) {
       this.acks = [P.ACK];
-      if (!this.ackScheduled) {
-        this.ackScheduled = true;
-        setImmediate(this.flushAcks);
-      }
+      this.ackImmediate ??= setImmediate(this.flushAcks);
     }
     this.acks.push(seq);
   }
 
-  private ackScheduled = false;
+  /** The turn-end post of the acks, while pending (cleared when a batch carries them). */
+  private ackImmediate: ReturnType<typeof setImmediate> | null = null;
   private readonly flushAcks = (): void => {
-    this.ackScheduled = false;
+    this.ackImmediate = null;
     if (!this.ended && this.acks !== null) this.flush();
   };
 

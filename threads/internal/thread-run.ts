@@ -81,7 +81,7 @@ export class ThreadRun<R> {
       this.shared = shared;
       const runId = nextRunId++;
       const bridge = new MainBridge(runId, handle.port, handle.syncPort, shared);
-      handle.onBatch = (batch) => bridge.receive(batch);
+      handle.onBatch = (batch) => bridge.receiveNow(batch);
       let settled = false;
       let timer: ReturnType<typeof setTimeout> | undefined;
       let killRequested = false;
