@@ -45,7 +45,8 @@ export interface MergeGoOptions {
  * import { mergeGo } from 'gorx/rxjs';
  * import { from } from 'rxjs';
  *
- * from([3, 1, 2])
+ * // 3 and 1 start; 1 ends at 10 ms and 4 takes its place (until 50 ms); 3 ends at 30 ms.
+ * from([3, 1, 4])
  *   .pipe(
  *     mergeGo(
  *       async (n, ctx) => {
@@ -55,7 +56,7 @@ export interface MergeGoOptions {
  *       { concurrency: 2 },
  *     ),
  *   )
- *   .subscribe((n) => console.log(n)); // 1, 3, 2
+ *   .subscribe((n) => console.log(n)); // 1, 3, 4
  * ```
  */
 export function mergeGo<T, R>(fn: GoWork<T, R>, options?: MergeGoOptions): OperatorFunction<T, R> {
