@@ -5,7 +5,7 @@
  * once, without a message, so:
  * - a send on credit resolves as soon as it is written, and a producer loop runs through its
  *   credit without a message per value: the main side takes whatever accumulated each time it
- *   is woken (one RING op, posted only when the ring goes from drained to not drained);
+ *   looks (one RING op, posted only when the main side has stopped looking, see WAKE below);
  * - a value written is never lost: a close on the main side, and the end of the run (a terminate
  *   or crash included), read the ring synchronously.
  *
@@ -19,10 +19,11 @@
  * Invariants:
  * - `0 <= WRITE - READ <= SLOTS`; the thread writes only WRITE (after the entry), the main thread
  *   only READ (after reading the entries);
- * - WAKE is 1 from the thread's write that found it 0 until the main side, woken by the RING op
- *   that write posted, clears it and then reads everything written by then (after applying the
- *   batches the thread posted before those entries, MainBridge.woken), so no entry is left
- *   unread without a RING op on its way.
+ * - WAKE is 1 from the thread's write that found it 0 (and posted a RING op) until the main side,
+ *   which then looks at the ring once per event-loop turn while it finds entries, finds none; it
+ *   clears WAKE and then reads everything written by then (after applying the batches the
+ *   thread posted before those entries, MainBridge.readRing), so no entry is left unread
+ *   without a RING op on its way or a look scheduled, and a steady flow costs no message.
  */
 
 export const SLOTS = 4096;
@@ -138,7 +139,12 @@ export class RingReader extends RingViews {
     return Atomics.load(this.i32, WRITE);
   }
 
-  /** Clears WAKE (a RING op arrived): the reads that follow see every entry written before. */
+  /** The position after the last entry read. */
+  get consumed(): number {
+    return this.r;
+  }
+
+  /** Clears WAKE (a look found nothing): the reads that follow see every entry written before. */
   woken(): void {
     Atomics.store(this.i32, WAKE, 0);
   }

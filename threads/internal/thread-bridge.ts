@@ -7,7 +7,8 @@
  *   by the main side: a result, or the answer to its CANCEL;
  * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
  *   handed over once its operation was cancelled (the main side then puts it back);
- * - `credit[id]` is how many sends on channel `id` the main side has promised room for;
+ * - `credit[id]` is how many sends on channel `id` the main side has promised room for, not
+ *   counting the top-ups added to its word since `topUpsSeen[id]` (taken by `absorb`);
  * - a send on credit is written to the send ring (then accepted or rejected at once) or posted
  *   (then accepted or rejected right after the batch carrying it is posted) in the run's
  *   `decided` words (protocol.ts), and only then settles: it resolves iff the main side delivers
@@ -84,6 +85,8 @@ export class ThreadBridge {
     readonly shared: Int32Array,
     /** The run's `decided` words (protocol.ts). */
     readonly decided: Int32Array,
+    /** The run's top-up words (protocol.ts `runWords`), read by `absorb`. */
+    private readonly topUps: Int32Array,
     /** The run's send ring (send-ring.ts), when it has a buffered channel. */
     private readonly ring: RingWriter | null,
   ) {}
@@ -94,6 +97,7 @@ export class ThreadBridge {
     this.credit[id] = d.credit;
     this.closedSeen[id] = false;
     this.creditNext[id] = 0;
+    this.topUpsSeen[id] = 0;
     this.sendOps[id] = 0;
     return id;
   }
@@ -382,13 +386,38 @@ export class ThreadBridge {
 
   /** Sends waiting for the main side's verdict, per channel (see `gotCredit`). */
   private readonly sendOps: number[] = [];
+  /** The value of each channel's top-up word when `absorb` last took from it. */
+  private readonly topUpsSeen: number[] = [];
+
+  /**
+   * Takes the credit the main side added to the top-up word of channel `id` since the last look
+   * (see `gotCredit`: while a send of the thread on `id` waits for its verdict it goes back).
+   * Returns whether the thread now has credit on `id`.
+   */
+  absorb(id: number): boolean {
+    const t = Atomics.load(this.topUps, id);
+    const n = (t - this.topUpsSeen[id]!) | 0;
+    if (n !== 0) {
+      this.topUpsSeen[id] = t;
+      this.gotCredit(id, n);
+    }
+    return this.credit[id]! > 0;
+  }
 
   /** `rec` left the table of waiting operations. */
   private left(rec: PendingOp): void {
     const r = rec as PendingOp & { id?: number; sendIds?: number[] };
-    if (r.id !== undefined) this.sendOps[r.id] = this.sendOps[r.id]! - 1;
-    if (r.sendIds !== undefined)
-      for (const id of r.sendIds) this.sendOps[id] = this.sendOps[id]! - 1;
+    if (r.id !== undefined) this.sendLeft(r.id);
+    if (r.sendIds !== undefined) for (const id of r.sendIds) this.sendLeft(id);
+  }
+
+  /**
+   * A send on `id` waiting for its verdict has it. The top-ups added while it waited were
+   * computed without counting it: they go back (absorbed while it still counts), see `gotCredit`.
+   */
+  private sendLeft(id: number): void {
+    this.absorb(id);
+    this.sendOps[id] = this.sendOps[id]! - 1;
   }
 
   /** A select's send cases wait for the verdict like sends (see `gotCredit`). */
@@ -400,10 +429,12 @@ export class ThreadBridge {
   }
 
   /**
-   * Credit for channel `id` arrived. While a send of the thread on it waits for the main side's
-   * verdict, the main side computed this credit without counting that send, which may still be
-   * on its way and take one of the slots: the credit goes back (the capacity bound would
-   * otherwise be exceeded by one per such send). A send's own answer comes after it counted.
+   * Credit for channel `id` arrived (a top-up found by `absorb`, or a send's answer). While a send
+   * of the thread on it waits for the main side's verdict, the main side computed a top-up
+   * without counting that send, which may still be on its way and take one of the slots: the
+   * credit goes back (the capacity bound would otherwise be exceeded by one per such send). A
+   * send's own answer comes after it counted. `absorb` runs before a send is posted without
+   * credit, so every top-up it finds later was added after that send was made.
    */
   private gotCredit(id: number, n: number): void {
     if (n <= 0 || this.closedSeen[id]) return;
@@ -473,9 +504,6 @@ export class ThreadBridge {
         }
         case P.CLOSED:
           this.sawClosed(op[1] as number);
-          break;
-        case P.CREDIT:
-          this.gotCredit(op[1] as number, op[2] as number);
           break;
         case P.KILL: {
           // After the microtasks of this batch: a value delivered in the same batch reaches the
