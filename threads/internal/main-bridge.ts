@@ -48,6 +48,8 @@ export class MainBridge {
   private readonly granted: number[] = [];
   /** Number (modulo 2^30) of the next send on credit to arrive, per channel. */
   private readonly arrived: number[] = [];
+  /** A number (modulo 2^30) below which every send on credit is known accepted, per channel. */
+  private readonly acceptedSeen: number[] = [];
   /** Sends on credit accepted when the channel was closed (see `closing`), or -1 while open. */
   private readonly acceptedAtClose: number[] = [];
   private readonly unwatch: (() => void)[] = [];
@@ -115,6 +117,7 @@ export class MainBridge {
       this.ids.set(ch, id);
       this.granted.push(0);
       this.arrived.push(0);
+      this.acceptedSeen.push(0);
       this.acceptedAtClose.push(-1);
       const watched = id;
       this.unwatch.push(addCloseWatch(ch, () => this.closing(watched)));
@@ -319,11 +322,21 @@ export class MainBridge {
       return;
     }
     // Open: accept it on the thread's behalf if the thread has not yet (it may be terminated
-    // right after posting), so a close from now on counts it as sent.
-    for (;;) {
-      const d = Atomics.load(this.decided, id);
-      if ((d & P.DECIDED_CLOSED) !== 0 || P.before(n, d & P.DECIDED_MASK)) break;
-      if (Atomics.compareExchange(this.decided, id, d, (n + 1) & P.DECIDED_MASK) === d) break;
+    // right after posting), so a close from now on counts it as sent. The thread accepts as it
+    // writes, so one look at the word usually covers a whole batch read from the ring.
+    if (!P.before(n, this.acceptedSeen[id]!)) {
+      for (;;) {
+        const d = Atomics.load(this.decided, id);
+        if ((d & P.DECIDED_CLOSED) !== 0 || P.before(n, d & P.DECIDED_MASK)) {
+          this.acceptedSeen[id] = d & P.DECIDED_MASK;
+          break;
+        }
+        const end = (n + 1) & P.DECIDED_MASK;
+        if (Atomics.compareExchange(this.decided, id, d, end) === d) {
+          this.acceptedSeen[id] = end;
+          break;
+        }
+      }
     }
     giveReserved(ch, value);
   }

@@ -141,6 +141,8 @@ export class ThreadBridge {
   /** Accepts send `n` on channel `id` unless the main side closed it first (then: was it before?). */
   private accept(id: number, n: number): boolean {
     const end = (n + 1) & P.DECIDED_MASK;
+    // The usual case first: nobody but this thread moved the word since its last send.
+    if (Atomics.compareExchange(this.decided, id, n, end) === n) return true;
     for (;;) {
       const d = Atomics.load(this.decided, id);
       if ((d & P.DECIDED_CLOSED) !== 0) {
