@@ -3,18 +3,22 @@
  * this thread, on a port pair whose messages the test reads synchronously, so what travels by
  * message and what by shared memory is seen exactly.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { chan, type Chan } from 'gorx';
+import { chan, go, type Chan } from 'gorx';
+import { goThread } from 'gorx/threads';
 import { BridgedChan, bridgedChannel } from '../../threads/internal/bridged-chan.js';
 import { MainBridge } from '../../threads/internal/main-bridge.js';
 import * as P from '../../threads/internal/protocol.js';
 import { RingWriter } from '../../threads/internal/send-ring.js';
 import { ThreadBridge } from '../../threads/internal/thread-bridge.js';
-import { expectNothingLeft } from '../helpers/leaks.js';
 import { flush, macrotask } from '../helpers/turns.js';
+import { BASIC, expectNoThreadLeft } from './support.js';
 
-afterEach(() => expectNothingLeft());
+// Real threads on a shared 2-core machine (last test): generous limits; every wait is for an event.
+jest.setTimeout(60_000);
+
+afterEach(() => expectNoThreadLeft());
 
 interface Harness {
   main: MainBridge;
@@ -158,5 +162,30 @@ describe('send credit comes back through the top-up word', () => {
     await macrotask();
     await macrotask();
     h.done();
+  });
+});
+
+describe('a long flow between real threads', () => {
+  it('many times the capacity through the ring and the top-up words: every value once, in order, the bound kept', async () => {
+    const cap = 16;
+    const n = 3000;
+    const out = chan<number>(cap);
+    const progress = chan<number>(Infinity);
+    const g = goThread(BASIC, 'produceReport', [out, progress, n]);
+    let received = 0;
+    let maxLead = -Infinity;
+    const watch = go(async () => {
+      for await (const k of progress) maxLead = Math.max(maxLead, k + 1 - received);
+    });
+    const got: number[] = [];
+    for await (const v of out) {
+      got.push(v);
+      received++;
+    }
+    await g.done;
+    progress.close();
+    await watch.done;
+    expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(maxLead).toBeLessThanOrEqual(cap);
   });
 });
