@@ -102,7 +102,7 @@ describe('credit against a send still on its way', () => {
     // Top-ups travel in the run's top-up word (MainBridge.taken adds to it).
     const { port1: threadSide, port2: mainSide } = new MessageChannel();
     const sync = new MessageChannel();
-    const topUps = new Int32Array(1);
+    const topUps = new Int32Array(new SharedArrayBuffer(4));
     const bridge = new ThreadBridge(
       1,
       threadSide,
@@ -212,7 +212,7 @@ describe('an uncloneable value fails only its own send', () => {
     const { port1: threadSide, port2: mainSide } = new MessageChannel();
     const sync = new MessageChannel();
     const decided = new Int32Array(1);
-    const topUps = new Int32Array(1);
+    const topUps = new Int32Array(new SharedArrayBuffer(4));
     const bridge = new ThreadBridge(
       1,
       threadSide,

@@ -207,6 +207,7 @@ export class MainBridge {
   private closing(id: number): void {
     if (this.ended) return;
     const v = Atomics.or(this.decided, id, P.DECIDED_CLOSED);
+    Atomics.notify(this.topUps, id); // a send waiting for a top-up stops waiting
     if (this.acceptedAtClose[id]! < 0) this.acceptedAtClose[id] = v & P.DECIDED_MASK;
     if (this.batch !== null) this.applyRest();
     for (let m = receiveMessageOnPort(this.port); m !== undefined && !this.ended;) {
@@ -371,12 +372,16 @@ export class MainBridge {
    * while the consumer still has values: without it the producer runs out of credit, asks (a
    * round trip during which it stops), and the flow pauses at every capacity's worth of values.
    * The credit is added to the channel's top-up word, where the thread finds it when it needs
-   * it (ThreadBridge.absorb): no message.
+   * it (ThreadBridge.absorb), or is woken by it if it waits for it (ThreadBridge.waitForTopUp):
+   * no message.
    */
   private taken(id: number): void {
     if (this.ended || !this.producing[id]) return;
     const n = this.grant(id, this.chans[id]!.capacity / 4);
-    if (n > 0) Atomics.add(this.topUps, id, n);
+    if (n > 0) {
+      Atomics.add(this.topUps, id, n);
+      Atomics.notify(this.topUps, id);
+    }
   }
 
   private recv(seq: number, id: number): void {

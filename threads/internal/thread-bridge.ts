@@ -25,6 +25,13 @@ import type { RingWriter } from './send-ring.js';
 const RESOLVED: Promise<void> = Promise.resolve();
 
 /**
+ * How long a send out of credit waits for a top-up before it asks by message (ThreadBridge
+ * .waitForTopUp). It blocks the thread's event loop meanwhile, like a trySend's round trip: a
+ * timer or message of the thread is handled at most this much later.
+ */
+export const TOP_UP_WAIT_MS = 0.2;
+
+/**
  * Options of a send on a bridged channel (in a thread module): `transfer` moves ArrayBuffers and
  * MessagePorts to the main thread instead of copying them.
  *
@@ -404,6 +411,24 @@ export class ThreadBridge {
       this.gotCredit(id, n);
     }
     return this.credit[id]! > 0;
+  }
+
+  /**
+   * A send on channel `id` found no credit, not even in the top-up word: waits up to
+   * TOP_UP_WAIT_MS for the main side to add some (it notifies the word as it does), blocking
+   * this thread, and takes what came. A consumer that keeps draining tops the credit up a
+   * quarter of the capacity at a time, well within the wait: the producer then goes on without a
+   * message, where asking by message (a send waiting for its verdict) would put it to sleep until
+   * the reply wakes it, each time its credit runs out. Not while a send of the thread on `id`
+   * waits for its verdict (top-ups then go back, see `gotCredit`), nor once the channel is known
+   * closed. Returns whether the thread now has credit on `id`.
+   */
+  waitForTopUp(id: number): boolean {
+    if (this.sendOps[id]! > 0 || (Atomics.load(this.decided, id) & P.DECIDED_CLOSED) !== 0) {
+      return false;
+    }
+    Atomics.wait(this.topUps, id, this.topUpsSeen[id]!, TOP_UP_WAIT_MS);
+    return this.absorb(id);
   }
 
   /** `rec` left the table of waiting operations. */
