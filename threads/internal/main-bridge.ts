@@ -263,6 +263,12 @@ export class MainBridge {
     if (this.polling) return;
     // The batch of this op read the ring up to the entry that posted it: look again next turn.
     this.readRing();
+    this.schedulePoll();
+  }
+
+  /** Schedules one look at the send ring for the next event-loop turn, unless one is. */
+  private schedulePoll(): void {
+    if (this.polling) return;
     this.polling = true;
     setImmediate(this.poll);
   }
@@ -281,9 +287,9 @@ export class MainBridge {
    * clear; any entry written after posts a RING op (send-ring.ts).
    */
   private drain(): void {
+    // (A RING op read on the way, in readRing, may have scheduled a look already.)
     if (this.readRing() > 0) {
-      this.polling = true;
-      setImmediate(this.poll);
+      this.schedulePoll();
       return;
     }
     this.ring!.woken();
