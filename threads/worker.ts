@@ -44,12 +44,14 @@ async function load(url: string): Promise<Record<string, unknown>> {
 }
 
 async function run(m: P.RunMessage): Promise<void> {
+  const words = P.runWords(m.decided);
   const bridge = new ThreadBridge(
     m.runId,
     port,
     syncPort,
     shared,
-    m.decided === null ? new Int32Array(0) : new Int32Array(m.decided),
+    words.decided,
+    words.topUps,
     m.ring === null ? null : new RingWriter(m.ring),
   );
   current = bridge;

@@ -3,11 +3,13 @@
  * runs alternately, round by round, in one process, and reports medians and their ratio:
  *   1. pooled empty-task round trip: ThreadPool.go(...).done vs piscina run() (target <= 1.5x)
  *   2. one-way small values through a bridged chan(1024), vs a raw MessagePort batched (arrays
- *      of 1024) and unbatched (target >= 250,000 values/s and >= 25% of raw batched)
+ *      of 1024) and unbatched (target >= 250,000 values/s and >= 25% of raw batched); a
+ *      diagnostic row gives the CPU time per value of each thread in the bridged runs (Linux)
  *   3. unbuffered bridged round trip vs a raw MessagePort round trip (target <= 2x)
  *   4. kill() to ended, cooperative and terminated (killGraceMs 0)
  * Prints a markdown section on stdout.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { MessageChannel } from 'node:worker_threads';
 import { chan } from 'gorx';
 import { goThread, ThreadPool } from 'gorx/threads';
@@ -65,9 +67,33 @@ async function roundTrip(): Promise<[number, number]> {
   return [a!, b!];
 }
 
+/**
+ * CPU time in ms of each thread of this process (Linux /proc, 10 ms ticks; empty elsewhere), for
+ * the diagnostic row of the bridged run: where its time goes on each side, whatever the load.
+ */
+function threadCpuMs(): Map<string, number> {
+  const m = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      m.set(tid, (Number(f[11]) + Number(f[12])) * 10); // utime + stime, in ticks of 10 ms
+    }
+  } catch {
+    // not Linux: no row
+  }
+  return m;
+}
+
+/** CPU per value of the bridged runs: [main thread ns, busiest other thread ns], or null. */
+let bridgedCpu: [number, number] | null = null;
+
 async function throughput(): Promise<[number, number, number]> {
   const pool = new ThreadPool({ size: 1 });
+  const cpu = new Map<string, number>();
+  let values = 0;
   const bridged = async (): Promise<number> => {
+    const c0 = threadCpuMs();
     const out = chan<number>(1024);
     const t0 = nowNs();
     const g = pool.go(JOBS, 'produce', [out, TP_N]);
@@ -75,7 +101,11 @@ async function throughput(): Promise<[number, number, number]> {
     for await (const v of out) n += v >= 0 ? 1 : 0;
     await g.done;
     if (n !== TP_N) throw new Error('lost values');
-    return TP_N / ((nowNs() - t0) / 1e9);
+    const rate = TP_N / ((nowNs() - t0) / 1e9);
+    for (const [tid, ms] of threadCpuMs())
+      cpu.set(tid, (cpu.get(tid) ?? 0) + ms - (c0.get(tid) ?? ms));
+    values += TP_N;
+    return rate;
   };
   const raw = (batch: number) => async (): Promise<number> => {
     const { port1, port2 } = new MessageChannel();
@@ -97,6 +127,12 @@ async function throughput(): Promise<[number, number, number]> {
   };
   const r = await alternate([bridged, raw(1024), raw(1)]);
   await pool.close();
+  const main = cpu.get(String(process.pid));
+  const other = Math.max(
+    0,
+    ...[...cpu].filter(([t]) => t !== String(process.pid)).map(([, v]) => v),
+  );
+  if (main !== undefined) bridgedCpu = [(main * 1e6) / values, (other * 1e6) / values];
   return [r[0]!, r[1]!, r[2]!];
 }
 
@@ -183,6 +219,11 @@ async function main(): Promise<void> {
     `| pooled empty-task round trip (1 thread, sequential) | ${f(rtGorx)} µs | piscina run(): ${f(rtPiscina)} µs | ${f(rtGorx / rtPiscina, 2)}x | <= 1.5x: ${ok(rtGorx / rtPiscina <= 1.5)} |`,
     `| one-way small values, bridged chan(1024) | ${f(tpBridged, 0)} /s | raw MessagePort batched: ${f(tpBatched, 0)} /s | ${f((100 * tpBridged) / tpBatched, 0)}% | >= 250,000/s: ${ok(tpBridged >= 250_000)}; >= 25%: ${ok(tpBridged >= 0.25 * tpBatched)} |`,
     `| (same) | | raw MessagePort unbatched: ${f(tpUnbatched, 0)} /s | ${f((100 * tpBridged) / tpUnbatched, 0)}% | |`,
+    ...(bridgedCpu === null
+      ? []
+      : [
+          `| (diagnostic) CPU per value of the bridged runs | main thread ${f(bridgedCpu[0], 0)} ns, worker thread ${f(bridgedCpu[1], 0)} ns | | | |`,
+        ]),
     `| unbuffered round trip (send + reply) | ${f(ppBridged)} µs | raw MessagePort: ${f(ppRaw)} µs | ${f(ppBridged / ppRaw, 2)}x | <= 2x: ${ok(ppBridged / ppRaw <= 2)} |`,
     `| kill() to ended, cooperative | ${f(coop, 2)} ms | | | |`,
     `| kill() to ended, terminated (killGraceMs 0) | ${f(term, 2)} ms | | | |`,

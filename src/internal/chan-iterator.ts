@@ -37,7 +37,14 @@ export class ChanIterator<T> implements AsyncIterableIterator<T> {
   ) {}
 
   next(): Promise<IteratorResult<T>> {
-    return demanded(this.ch, this.nextNow());
+    const ch = this.ch;
+    // The hot path of a `for await` over a buffered channel with values ready: no signal to look
+    // at, no generator goroutine step to track, no onDemand hook pending (nextNow's checks,
+    // each known to pass).
+    if (this.opts === undefined && current === null && ch.demand === null && !this.finished) {
+      if (ch.recvReady()) return resolvedWith({ value: ch.take(), done: false as const });
+    }
+    return demanded(ch, this.nextNow());
   }
 
   private nextNow(): Promise<IteratorResult<T>> {

@@ -47,7 +47,12 @@ export class BridgedChan<T> implements Chan<T> {
     const b = this.bridge;
     const signal = signalOf(opts);
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (b.credit[this.id]! > 0 && !b.ended && !b.closedSeen[this.id]) {
+    const id = this.id;
+    if (
+      !b.ended &&
+      !b.closedSeen[id] &&
+      (b.credit[id]! > 0 || b.absorb(id) || (this.capacity > 0 && b.waitForTopUp(id)))
+    ) {
       return b.sendOnCredit(this.id, value, opts?.transfer);
     }
     const { seq, promise } = b.op<void>(P.SEND, (s) => [P.SEND, s, this.id, value], opts);

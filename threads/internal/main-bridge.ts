@@ -19,12 +19,16 @@
  *   or the send ring is taken from it synchronously and delivered before the channel is marked
  *   closed; later ones are dropped (their sends reject in the thread);
  * - the send ring is read up to a batch's ring position before the batch's ops are applied, and
- *   a RING op applies the batches already in the port before it reads the rest (`woken`), so the
- *   thread's operations take effect in the order it made them (a close excepted, see `closing`);
+ *   a look at the ring (`readRing`) applies the batches already in the port before it reads the
+ *   rest, so the thread's operations take effect in the order it made them (a close excepted,
+ *   see `closing`);
+ * - while the send ring's WAKE flag is set, a RING op is on its way or a look at the ring is
+ *   scheduled (`polling`), so no entry is left unread (`drain`);
  * - a trySend or select send case made for the thread that takes a slot its credit reserved
  *   spends one credit (`spend`), so with the thread as the one producer the capacity bounds
  *   the buffer.
  */
+import { setImmediate } from 'node:timers';
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { type Chan, isChan, recv, selectCallback, send, trySelect, type SelectCase } from 'gorx';
 import { mapArgs } from './args.js';
@@ -44,11 +48,15 @@ export class MainBridge {
   private readonly granted: number[] = [];
   /** Number (modulo 2^30) of the next send on credit to arrive, per channel. */
   private readonly arrived: number[] = [];
+  /** A number (modulo 2^30) below which every send on credit is known accepted, per channel. */
+  private readonly acceptedSeen: number[] = [];
   /** Sends on credit accepted when the channel was closed (see `closing`), or -1 while open. */
   private readonly acceptedAtClose: number[] = [];
   private readonly unwatch: (() => void)[] = [];
-  /** The run's `decided` words (protocol.ts), one per channel; made once the args are encoded. */
-  private decided = new Int32Array(new SharedArrayBuffer(4));
+  /** The run's `decided` and top-up words (protocol.ts `runWords`); made once the args are encoded. */
+  private words: SharedArrayBuffer | null = null;
+  private decided: Int32Array = P.runWords(null).decided;
+  private topUps: Int32Array = this.decided;
   /** The run's send ring (send-ring.ts), when it has a buffered channel. */
   private ring: RingReader | null = null;
   private readonly deliverRing = (id: number, v: unknown): void => this.creditSend(id, v);
@@ -80,7 +88,10 @@ export class MainBridge {
   encodeArgs(args: readonly unknown[]): unknown[] {
     const encoded = mapArgs(args, (v) => (isChan(v) ? this.describe(v) : undefined)) as unknown[];
     if (this.chans.length > 0) {
-      this.decided = new Int32Array(new SharedArrayBuffer(4 * this.chans.length));
+      this.words = new SharedArrayBuffer(8 * this.chans.length);
+      const words = P.runWords(this.words);
+      this.decided = words.decided;
+      this.topUps = words.topUps;
     }
     if (this.chans.some((ch) => ch.capacity > 0)) {
       this.ring = new RingReader(new SharedArrayBuffer(RING_BYTES));
@@ -88,9 +99,9 @@ export class MainBridge {
     return encoded;
   }
 
-  /** The `decided` words to send with the run (after `encodeArgs`), or null without channels. */
+  /** The run's shared words to send with it (after `encodeArgs`), or null without channels. */
   get decidedBuffer(): SharedArrayBuffer | null {
-    return this.chans.length > 0 ? this.decided.buffer : null;
+    return this.words;
   }
 
   /** The send ring to send with the run (after `encodeArgs`), or null without a buffered channel. */
@@ -106,6 +117,7 @@ export class MainBridge {
       this.ids.set(ch, id);
       this.granted.push(0);
       this.arrived.push(0);
+      this.acceptedSeen.push(0);
       this.acceptedAtClose.push(-1);
       const watched = id;
       this.unwatch.push(addCloseWatch(ch, () => this.closing(watched)));
@@ -213,6 +225,7 @@ export class MainBridge {
   private closing(id: number): void {
     if (this.ended) return;
     const v = Atomics.or(this.decided, id, P.DECIDED_CLOSED);
+    Atomics.notify(this.topUps, id); // a send waiting for a top-up stops waiting
     if (this.acceptedAtClose[id]! < 0) this.acceptedAtClose[id] = v & P.DECIDED_MASK;
     if (this.batch !== null) this.applyRest();
     for (let m = receiveMessageOnPort(this.port); m !== undefined && !this.ended;) {
@@ -260,23 +273,65 @@ export class MainBridge {
   }
 
   /**
-   * A RING op: the thread wrote to the send ring while WAKE was clear. Every entry written up to
-   * now is read, but not ahead of a batch the thread posted before writing it (a send by message,
-   * a receive...), or that batch's ops would take effect after sends the thread made later: the
-   * batches already in the port are applied first (each reads the ring up to its own position).
-   * The thread posts before it writes, so a batch posted before an entry at or below `end` is in
-   * the port by the time WRITE shows that entry. An entry written after `end` saw WAKE clear (it
-   * is cleared first) and posted a RING op of its own.
+   * A RING op: the thread wrote to the send ring while WAKE was clear. From here the main side
+   * polls the ring once per event-loop turn (`drain`) while it finds entries, keeping WAKE set so
+   * the thread posts nothing more; it clears WAKE when a look finds none.
    */
   private woken(): void {
+    if (this.polling) return;
+    // The batch of this op read the ring up to the entry that posted it: look again next turn.
+    this.readRing();
+    this.schedulePoll();
+  }
+
+  /** Schedules one look at the send ring for the next event-loop turn, unless one is. */
+  private schedulePoll(): void {
+    if (this.polling) return;
+    this.polling = true;
+    setImmediate(this.poll);
+  }
+
+  /** A drain of the send ring is scheduled (see `drain`). */
+  private polling = false;
+  private readonly poll = (): void => {
+    this.polling = false;
+    if (!this.ended) this.drain();
+  };
+
+  /**
+   * Reads the send ring while WAKE is set. Entries found: another look is scheduled for the next
+   * event-loop turn (the thread, seeing WAKE set, posts no RING op meanwhile). None: WAKE is
+   * cleared, then the ring read once more, for entries written before the thread could see it
+   * clear; any entry written after posts a RING op (send-ring.ts).
+   */
+  private drain(): void {
+    // (A RING op read on the way, in readRing, may have scheduled a look already.)
+    if (this.readRing() > 0) {
+      this.schedulePoll();
+      return;
+    }
+    this.ring!.woken();
+    this.readRing();
+  }
+
+  /**
+   * Reads every entry written up to now, but not ahead of a batch the thread posted before
+   * writing it (a send by message, a receive...), or that batch's ops would take effect after
+   * sends the thread made later: the batches already in the port are applied first (each reads
+   * the ring up to its own position). The thread posts before it writes, so a batch posted
+   * before an entry at or below `end` is in the port by the time WRITE shows that entry.
+   * Returns how many slots were read.
+   */
+  private readRing(): number {
     const ring = this.ring!;
-    ring.woken();
+    const start = ring.consumed;
     const end = ring.position;
     for (let m = receiveMessageOnPort(this.port); m !== undefined && !this.ended;) {
       this.receive(m.message as unknown[]);
       m = receiveMessageOnPort(this.port);
     }
     if (!this.ended) ring.read(this.deliverRing, end);
+    return (ring.consumed - start) | 0;
   }
 
   private creditSend(id: number, value: unknown): void {
@@ -292,11 +347,21 @@ export class MainBridge {
       return;
     }
     // Open: accept it on the thread's behalf if the thread has not yet (it may be terminated
-    // right after posting), so a close from now on counts it as sent.
-    for (;;) {
-      const d = Atomics.load(this.decided, id);
-      if ((d & P.DECIDED_CLOSED) !== 0 || P.before(n, d & P.DECIDED_MASK)) break;
-      if (Atomics.compareExchange(this.decided, id, d, (n + 1) & P.DECIDED_MASK) === d) break;
+    // right after posting), so a close from now on counts it as sent. The thread accepts as it
+    // writes, so one look at the word usually covers a whole batch read from the ring.
+    if (!P.before(n, this.acceptedSeen[id]!)) {
+      for (;;) {
+        const d = Atomics.load(this.decided, id);
+        if ((d & P.DECIDED_CLOSED) !== 0 || P.before(n, d & P.DECIDED_MASK)) {
+          this.acceptedSeen[id] = d & P.DECIDED_MASK;
+          break;
+        }
+        const end = (n + 1) & P.DECIDED_MASK;
+        if (Atomics.compareExchange(this.decided, id, d, end) === d) {
+          this.acceptedSeen[id] = end;
+          break;
+        }
+      }
     }
     giveReserved(ch, value);
   }
@@ -330,11 +395,17 @@ export class MainBridge {
    * while the consumer drains, a quarter of the capacity at a time, so it refills the buffer
    * while the consumer still has values: without it the producer runs out of credit, asks (a
    * round trip during which it stops), and the flow pauses at every capacity's worth of values.
+   * The credit is added to the channel's top-up word, where the thread finds it when it needs
+   * it (ThreadBridge.absorb), or is woken by it if it waits for it (ThreadBridge.waitForTopUp):
+   * no message.
    */
   private taken(id: number): void {
     if (this.ended || !this.producing[id]) return;
     const n = this.grant(id, this.chans[id]!.capacity / 4);
-    if (n > 0) this.push([P.CREDIT, id, n]);
+    if (n > 0) {
+      Atomics.add(this.topUps, id, n);
+      Atomics.notify(this.topUps, id);
+    }
   }
 
   private recv(seq: number, id: number): void {

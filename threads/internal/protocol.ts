@@ -30,7 +30,6 @@
  * - [SELECT, seq, index, value, ok] a select's result; [SELECT_ERROR, seq, error]
  * - [CANCEL, seq, withdrawn]        answer to a CANCEL: withdrawn, or it had already completed
  * - [CLOSED, id]                    the channel was found closed (drop the thread's credit)
- * - [CREDIT, id, n]                 more credit for channel `id`, unasked
  * - [KILL, reason]                  cooperative kill
  */
 import type { MessagePort } from 'node:worker_threads';
@@ -49,7 +48,11 @@ export const CLOSED = 10;
 export const KILL = 11;
 /** Thread -> main: [RING] the send ring went from drained to not drained (send-ring.ts). */
 export const RING = 12;
-/** Main -> thread: [CREDIT, id, n] more send credit for channel `id` (a top-up, see MainBridge). */
+/**
+ * Thread -> main: [CREDIT, id, n] credit given back (top-ups the thread found while a send of it
+ * on `id` waited for its verdict, see ThreadBridge.gotCredit). Credit itself travels in the run's
+ * top-up words (see `runWords`), not in messages.
+ */
 export const CREDIT = 13;
 
 /**
@@ -90,6 +93,21 @@ export const SHARED_BYTES = 8;
  * ChannelClosedError in the thread.
  */
 export const DECIDED_CLOSED = 1 << 30;
+
+/**
+ * The shared words of a run with `n` channels (one SharedArrayBuffer of 8n bytes): the `decided`
+ * words (above), then one top-up word per channel. A top-up word counts (modulo 2^32) the send
+ * credit the main side added for the thread's sends on that channel as a consumer drained it;
+ * the thread reads it with Atomics.load when its credit runs out, so credit costs no message.
+ */
+export function runWords(buffer: SharedArrayBuffer | null): {
+  decided: Int32Array<ArrayBufferLike>;
+  topUps: Int32Array<ArrayBufferLike>;
+} {
+  if (buffer === null) return { decided: new Int32Array(0), topUps: new Int32Array(0) };
+  const n = buffer.byteLength >> 3;
+  return { decided: new Int32Array(buffer, 0, n), topUps: new Int32Array(buffer, 4 * n, n) };
+}
 export const DECIDED_MASK = DECIDED_CLOSED - 1;
 
 /** `a` comes before `b` in the modulo-2^30 numbering of sends on credit. */
@@ -133,7 +151,7 @@ export interface RunMessage {
   readonly exportName: string;
   readonly name: string;
   readonly args: unknown[];
-  /** The run's `decided` words (see DECIDED_CLOSED); null without channels. */
+  /** The run's `decided` and top-up words (see `runWords`); null without channels. */
   readonly decided: SharedArrayBuffer | null;
   /** The run's send ring (send-ring.ts); null without a buffered channel. */
   readonly ring: SharedArrayBuffer | null;

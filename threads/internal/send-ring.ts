@@ -5,7 +5,7 @@
  * once, without a message, so:
  * - a send on credit resolves as soon as it is written, and a producer loop runs through its
  *   credit without a message per value: the main side takes whatever accumulated each time it
- *   is woken (one RING op, posted only when the ring goes from drained to not drained);
+ *   looks (one RING op, posted only when the main side has stopped looking, see WAKE below);
  * - a value written is never lost: a close on the main side, and the end of the run (a terminate
  *   or crash included), read the ring synchronously.
  *
@@ -19,10 +19,11 @@
  * Invariants:
  * - `0 <= WRITE - READ <= SLOTS`; the thread writes only WRITE (after the entry), the main thread
  *   only READ (after reading the entries);
- * - WAKE is 1 from the thread's write that found it 0 until the main side, woken by the RING op
- *   that write posted, clears it and then reads everything written by then (after applying the
- *   batches the thread posted before those entries, MainBridge.woken), so no entry is left
- *   unread without a RING op on its way.
+ * - WAKE is 1 from the thread's write that found it 0 (and posted a RING op) until the main side,
+ *   which then looks at the ring once per event-loop turn while it finds entries, finds none; it
+ *   clears WAKE and then reads everything written by then (after applying the batches the
+ *   thread posted before those entries, MainBridge.readRing), so no entry is left unread
+ *   without a RING op on its way or a look scheduled, and a steady flow costs no message.
  */
 
 export const SLOTS = 4096;
@@ -71,6 +72,8 @@ class RingViews {
 /** The thread's end: writes entries. */
 export class RingWriter extends RingViews {
   private w = 0;
+  /** READ as last loaded: the reader has read at least this far (reloaded when room runs out). */
+  private readSeen = 0;
 
   /** The position after the last entry written (sent with each batch, see MainBridge). */
   get position(): number {
@@ -83,13 +86,14 @@ export class RingWriter extends RingViews {
    * must be told (a RING op), else true.
    */
   write(id: number, v: unknown): boolean | 'wake' {
+    if (typeof v === 'number') return this.writeNumber(id, v);
     const k = slotsFor(v);
     if (k === 0) return false;
     const i32 = this.i32;
     let w = this.w;
     let s = w & MASK;
     const pad = s + k > SLOTS ? SLOTS - s : 0;
-    if (((w - Atomics.load(i32, READ)) | 0) + pad + k > SLOTS) return false;
+    if (!this.room(w, pad + k)) return false;
     if (pad > 0) {
       i32[4 + 4 * s] = PAD;
       w = (w + pad) | 0;
@@ -118,7 +122,30 @@ export class RingWriter extends RingViews {
       default:
         i32[h] = NULL | (id << 3);
     }
-    this.w = w = (w + k) | 0;
+    return this.publish((w + k) | 0);
+  }
+
+  /** `write` of a number: one slot, never a pad (the hot path of a producer loop). */
+  private writeNumber(id: number, v: number): boolean | 'wake' {
+    const w = this.w;
+    if (!this.room(w, 1)) return false;
+    const s = w & MASK;
+    this.i32[4 + 4 * s] = NUM | (id << 3);
+    this.f64[2 + 2 * s + 1] = v;
+    return this.publish((w + 1) | 0);
+  }
+
+  /** True when `k` slots from position `w` are free (READ is loaded only when they seem not). */
+  private room(w: number, k: number): boolean {
+    if (((w - this.readSeen) | 0) + k <= SLOTS) return true;
+    this.readSeen = Atomics.load(this.i32, READ);
+    return ((w - this.readSeen) | 0) + k <= SLOTS;
+  }
+
+  /** Makes the entries before `w` visible to the reader; 'wake' when it must be told. */
+  private publish(w: number): boolean | 'wake' {
+    const i32 = this.i32;
+    this.w = w;
     Atomics.store(i32, WRITE, w);
     if (Atomics.load(i32, WAKE) === 0 && Atomics.exchange(i32, WAKE, 1) === 0) return 'wake';
     return true;
@@ -138,7 +165,12 @@ export class RingReader extends RingViews {
     return Atomics.load(this.i32, WRITE);
   }
 
-  /** Clears WAKE (a RING op arrived): the reads that follow see every entry written before. */
+  /** The position after the last entry read. */
+  get consumed(): number {
+    return this.r;
+  }
+
+  /** Clears WAKE (a look found nothing): the reads that follow see every entry written before. */
   woken(): void {
     Atomics.store(this.i32, WAKE, 0);
   }

@@ -7,7 +7,8 @@
  *   by the main side: a result, or the answer to its CANCEL;
  * - a received value is acknowledged (ACK) when it is handed to the thread's code, and never
  *   handed over once its operation was cancelled (the main side then puts it back);
- * - `credit[id]` is how many sends on channel `id` the main side has promised room for;
+ * - `credit[id]` is how many sends on channel `id` the main side has promised room for, not
+ *   counting the top-ups added to its word since `topUpsSeen[id]` (taken by `absorb`);
  * - a send on credit is written to the send ring (then accepted or rejected at once) or posted
  *   (then accepted or rejected right after the batch carrying it is posted) in the run's
  *   `decided` words (protocol.ts), and only then settles: it resolves iff the main side delivers
@@ -22,6 +23,13 @@ import * as P from './protocol.js';
 import type { RingWriter } from './send-ring.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * How long a send out of credit waits for a top-up before it asks by message (ThreadBridge
+ * .waitForTopUp). It blocks the thread's event loop meanwhile, like a trySend's round trip: a
+ * timer or message of the thread is handled at most this much later.
+ */
+export const TOP_UP_WAIT_MS = 0.2;
 
 /**
  * Options of a send on a bridged channel (in a thread module): `transfer` moves ArrayBuffers and
@@ -84,6 +92,8 @@ export class ThreadBridge {
     readonly shared: Int32Array,
     /** The run's `decided` words (protocol.ts). */
     readonly decided: Int32Array,
+    /** The run's top-up words (protocol.ts `runWords`), read by `absorb`. */
+    private readonly topUps: Int32Array,
     /** The run's send ring (send-ring.ts), when it has a buffered channel. */
     private readonly ring: RingWriter | null,
   ) {}
@@ -94,6 +104,7 @@ export class ThreadBridge {
     this.credit[id] = d.credit;
     this.closedSeen[id] = false;
     this.creditNext[id] = 0;
+    this.topUpsSeen[id] = 0;
     this.sendOps[id] = 0;
     return id;
   }
@@ -137,6 +148,8 @@ export class ThreadBridge {
   /** Accepts send `n` on channel `id` unless the main side closed it first (then: was it before?). */
   private accept(id: number, n: number): boolean {
     const end = (n + 1) & P.DECIDED_MASK;
+    // The usual case first: nobody but this thread moved the word since its last send.
+    if (Atomics.compareExchange(this.decided, id, n, end) === n) return true;
     for (;;) {
       const d = Atomics.load(this.decided, id);
       if ((d & P.DECIDED_CLOSED) !== 0) {
@@ -385,13 +398,56 @@ export class ThreadBridge {
 
   /** Sends waiting for the main side's verdict, per channel (see `gotCredit`). */
   private readonly sendOps: number[] = [];
+  /** The value of each channel's top-up word when `absorb` last took from it. */
+  private readonly topUpsSeen: number[] = [];
+
+  /**
+   * Takes the credit the main side added to the top-up word of channel `id` since the last look
+   * (see `gotCredit`: while a send of the thread on `id` waits for its verdict it goes back).
+   * Returns whether the thread now has credit on `id`.
+   */
+  absorb(id: number): boolean {
+    const t = Atomics.load(this.topUps, id);
+    const n = (t - this.topUpsSeen[id]!) | 0;
+    if (n !== 0) {
+      this.topUpsSeen[id] = t;
+      this.gotCredit(id, n);
+    }
+    return this.credit[id]! > 0;
+  }
+
+  /**
+   * A send on channel `id` found no credit, not even in the top-up word: waits up to
+   * TOP_UP_WAIT_MS for the main side to add some (it notifies the word as it does), blocking
+   * this thread, and takes what came. A consumer that keeps draining tops the credit up a
+   * quarter of the capacity at a time, well within the wait: the producer then goes on without a
+   * message, where asking by message (a send waiting for its verdict) would put it to sleep until
+   * the reply wakes it, each time its credit runs out. Not while a send of the thread on `id`
+   * waits for its verdict (top-ups then go back, see `gotCredit`), nor once the channel is known
+   * closed. Returns whether the thread now has credit on `id`.
+   */
+  waitForTopUp(id: number): boolean {
+    if (this.sendOps[id]! > 0 || (Atomics.load(this.decided, id) & P.DECIDED_CLOSED) !== 0) {
+      return false;
+    }
+    Atomics.wait(this.topUps, id, this.topUpsSeen[id]!, TOP_UP_WAIT_MS);
+    return this.absorb(id);
+  }
 
   /** `rec` left the table of waiting operations. */
   private left(rec: PendingOp): void {
     const r = rec as PendingOp & { id?: number; sendIds?: number[] };
-    if (r.id !== undefined) this.sendOps[r.id] = this.sendOps[r.id]! - 1;
-    if (r.sendIds !== undefined)
-      for (const id of r.sendIds) this.sendOps[id] = this.sendOps[id]! - 1;
+    if (r.id !== undefined) this.sendLeft(r.id);
+    if (r.sendIds !== undefined) for (const id of r.sendIds) this.sendLeft(id);
+  }
+
+  /**
+   * A send on `id` waiting for its verdict has it. The top-ups added while it waited were
+   * computed without counting it: they go back (absorbed while it still counts), see `gotCredit`.
+   */
+  private sendLeft(id: number): void {
+    this.absorb(id);
+    this.sendOps[id] = this.sendOps[id]! - 1;
   }
 
   /** A select's send cases wait for the verdict like sends (see `gotCredit`). */
@@ -403,10 +459,12 @@ export class ThreadBridge {
   }
 
   /**
-   * Credit for channel `id` arrived. While a send of the thread on it waits for the main side's
-   * verdict, the main side computed this credit without counting that send, which may still be
-   * on its way and take one of the slots: the credit goes back (the capacity bound would
-   * otherwise be exceeded by one per such send). A send's own answer comes after it counted.
+   * Credit for channel `id` arrived (a top-up found by `absorb`, or a send's answer). While a send
+   * of the thread on it waits for the main side's verdict, the main side computed a top-up
+   * without counting that send, which may still be on its way and take one of the slots: the
+   * credit goes back (the capacity bound would otherwise be exceeded by one per such send). A
+   * send's own answer comes after it counted. `absorb` runs before a send is posted without
+   * credit, so every top-up it finds later was added after that send was made.
    */
   private gotCredit(id: number, n: number): void {
     if (n <= 0 || this.closedSeen[id]) return;
@@ -476,9 +534,6 @@ export class ThreadBridge {
         }
         case P.CLOSED:
           this.sawClosed(op[1] as number);
-          break;
-        case P.CREDIT:
-          this.gotCredit(op[1] as number, op[2] as number);
           break;
         case P.KILL: {
           // After the microtasks of this batch: a value delivered in the same batch reaches the
