@@ -150,7 +150,7 @@ export class MainBridge {
     if (this.ended) return;
     if (this.outCount++ === 0) this.out.push(this.runId as unknown as P.Op);
     this.out.push(op);
-    if (op[0] !== P.CREDIT && op[0] !== P.CLOSED && op[0] !== P.KILL) this.answerQueued = true;
+    if (op[0] !== P.CLOSED && op[0] !== P.KILL) this.answerQueued = true;
     if (!this.flushing) {
       this.flushing = true;
       queueMicrotask(this.flush);
