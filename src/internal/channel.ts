@@ -202,7 +202,7 @@ export class Channel<T> implements Chan<T> {
         }
       }
       if (DEBUG) this.assertInvariants();
-      if (this.takeWatches !== null) for (const fn of this.takeWatches) fn();
+      if (this.takeWatches !== null) this.runTakeWatches();
       return v;
     }
     const s = this.sendq.shift()!;
@@ -211,6 +211,15 @@ export class Channel<T> implements Chan<T> {
     this.backSeq = 0;
     s.done(undefined, true, undefined);
     return v;
+  }
+
+  /**
+   * Out of line, like every rarely taken branch of `take`: a loop here would make `take` too big
+   * for V8 to inline into `tryRecv` and its caller, and the result object of `tryRecv` is only
+   * optimised away when it is.
+   */
+  private runTakeWatches(): void {
+    for (const fn of this.takeWatches!) fn();
   }
 
   private shiftBackSeq(): number {

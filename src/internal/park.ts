@@ -111,11 +111,14 @@ export function rejectStopped<T>(stop: unknown): Promise<T> {
  * object), so the hub's one listener can withdraw it.
  */
 export abstract class Parked implements AbortLink {
-  gprev: Parked | null = null;
-  gnext: Parked | null = null;
-  owner: Owner | null = null;
+  // Fields are declared here and set in the constructor, not given initialisers: V8 (Node 20) does
+  // not inline the construction of a class whose fields have initialisers, and every blocking
+  // operation constructs one (see `declare` below and in the subclasses on the hot paths).
+  declare gprev: Parked | null;
+  declare gnext: Parked | null;
+  declare owner: Owner | null;
   /** Promise mode: the promise the operation returned (to mark it handled when a kill ends it). */
-  promise: Promise<unknown> | null = null;
+  declare promise: Promise<unknown> | null;
   /**
    * A callback receiver or callback select (`recvCallback`, `selectCallback`): a listener, not
    * blocked code. It never counts as a deadlock (see onBeforeExit). A getter: the kinds of op that
@@ -125,9 +128,20 @@ export abstract class Parked implements AbortLink {
     return false;
   }
   /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
-  hub: Hub | null = null;
-  hprev: AbortLink | null = null;
-  hnext: AbortLink | null = null;
+  declare hub: Hub | null;
+  declare hprev: AbortLink | null;
+  declare hnext: AbortLink | null;
+
+  constructor() {
+    this.gprev = null;
+    this.gnext = null;
+    this.owner = null;
+    this.promise = null;
+    this.hub = null;
+    this.hprev = null;
+    this.hnext = null;
+  }
+
   /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
   abstract withdraw(): boolean;
   /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */

@@ -150,27 +150,38 @@ export const REPEATING = 2;
 
 /** A plain parked send or receive on one channel (promise or callback mode). */
 export class Waiter extends Parked implements Queued {
-  prev: Queued | null = null;
-  next: Queued | null = null;
-  q: WaitQ | null = null;
+  // Declared, then set in the constructor: see Parked.
+  declare readonly ch: WaiterChannel;
+  declare readonly kind: typeof RECV | typeof SEND;
+  declare prev: Queued | null;
+  declare next: Queued | null;
+  declare q: WaitQ | null;
   /** Send: the value offered. Receive: unused until completion. */
-  value: unknown = undefined;
-  resolve: ((v: unknown) => void) | null = null;
-  reject: ((e: unknown) => void) | null = null;
-  cb: RecvCallback<unknown> | null = null;
+  declare value: unknown;
+  declare resolve: ((v: unknown) => void) | null;
+  declare reject: ((e: unknown) => void) | null;
+  declare cb: RecvCallback<unknown> | null;
   /** A receive started by a generator goroutine's code: what it takes (see taken.ts). */
-  rec: Taken | null = null;
+  declare rec: Taken | null;
   /**
    * A callback receiver (`recvCallback`): LISTENER, or REPEATING while it re-arms after a hand-off
    * whose callback returns true; NOT_LISTENING for every other waiter (a for-await iterator's too).
    */
-  listens: typeof NOT_LISTENING | typeof LISTENER | typeof REPEATING = NOT_LISTENING;
+  declare listens: typeof NOT_LISTENING | typeof LISTENER | typeof REPEATING;
 
-  constructor(
-    readonly ch: WaiterChannel,
-    readonly kind: typeof RECV | typeof SEND,
-  ) {
+  constructor(ch: WaiterChannel, kind: typeof RECV | typeof SEND) {
     super();
+    this.ch = ch;
+    this.kind = kind;
+    this.prev = null;
+    this.next = null;
+    this.q = null;
+    this.value = undefined;
+    this.resolve = null;
+    this.reject = null;
+    this.cb = null;
+    this.rec = null;
+    this.listens = NOT_LISTENING;
   }
 
   /** See Queued.done. */
