@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { chan, go, type Chan } from 'gorx';
-import { goThread } from 'gorx/threads';
+import { goThread, ThreadPool } from 'gorx/threads';
 import { BridgedChan, bridgedChannel } from '../../threads/internal/bridged-chan.js';
 import { MainBridge } from '../../threads/internal/main-bridge.js';
 import * as P from '../../threads/internal/protocol.js';
@@ -187,5 +187,23 @@ describe('a long flow between real threads', () => {
     await watch.done;
     expect(got).toEqual(Array.from({ length: n }, (_, i) => i));
     expect(maxLead).toBeLessThanOrEqual(cap);
+  });
+
+  it('a run that ends while the main side polls the ring leaves no look at the ring scheduled', async () => {
+    const pool = new ThreadPool({ size: 1 });
+    try {
+      for (let run = 0; run < 3; run++) {
+        const out = chan<number>(Infinity);
+        await pool.go(BASIC, 'burst', [out, 200]).done;
+        // The run's DONE is read during a look at the ring: that look must not schedule another.
+        expect(process.getActiveResourcesInfo().filter((r) => r === 'Immediate')).toEqual([]);
+        expect(out.length).toBe(200);
+        expect(Array.from({ length: 200 }, () => out.tryRecv())).toEqual(
+          Array.from({ length: 200 }, (_, i) => ({ ok: true, value: i })),
+        );
+      }
+    } finally {
+      await pool.close();
+    }
   });
 });

@@ -23,7 +23,7 @@
  *   rest, so the thread's operations take effect in the order it made them (a close excepted,
  *   see `closing`);
  * - while the send ring's WAKE flag is set, a RING op is on its way or a look at the ring is
- *   scheduled (`polling`), so no entry is left unread (`drain`);
+ *   scheduled (`pollHandle`), so no entry is left unread (`drain`);
  * - a trySend or select send case made for the thread that takes a slot its credit reserved
  *   spends one credit (`spend`), so with the thread as the one producer the capacity bounds
  *   the buffer.
@@ -41,6 +41,9 @@ interface Taken {
   readonly ch: Chan<unknown>;
   readonly value: unknown;
 }
+
+/** The most credit one top-up adds to a channel's top-up word (see `taken`). */
+const MAX_TOP_UP = 2 ** 30;
 
 export class MainBridge {
   private readonly chans: Chan<unknown>[] = [];
@@ -130,10 +133,10 @@ export class MainBridge {
   }
 
   /** Credit for the thread's sends on channel `id`: free slots not yet promised (if >= `min`). */
-  private grant(id: number, min = 1): number {
+  private grant(id: number, min = 1, max = Infinity): number {
     const ch = this.chans[id]!;
     if (ch.closed) return 0;
-    const free = ch.capacity - ch.length - this.granted[id]!;
+    const free = Math.min(max, ch.capacity - ch.length - this.granted[id]!);
     if (!(free >= min)) return 0;
     this.granted[id] = this.granted[id]! + free;
     return free;
@@ -278,7 +281,7 @@ export class MainBridge {
    * the thread posts nothing more; it clears WAKE when a look finds none.
    */
   private woken(): void {
-    if (this.polling) return;
+    if (this.pollHandle !== null) return;
     // The batch of this op read the ring up to the entry that posted it: look again next turn.
     this.readRing();
     this.schedulePoll();
@@ -286,15 +289,15 @@ export class MainBridge {
 
   /** Schedules one look at the send ring for the next event-loop turn, unless one is. */
   private schedulePoll(): void {
-    if (this.polling) return;
-    this.polling = true;
-    setImmediate(this.poll);
+    // A look may end the run (readRing applies the thread's DONE): then nothing is scheduled.
+    if (this.pollHandle !== null || this.ended) return;
+    this.pollHandle = setImmediate(this.poll);
   }
 
-  /** A drain of the send ring is scheduled (see `drain`). */
-  private polling = false;
+  /** The scheduled drain of the send ring (see `drain`), cleared by `end`. */
+  private pollHandle: ReturnType<typeof setImmediate> | null = null;
   private readonly poll = (): void => {
-    this.polling = false;
+    this.pollHandle = null;
     if (!this.ended) this.drain();
   };
 
@@ -401,7 +404,8 @@ export class MainBridge {
    */
   private taken(id: number): void {
     if (this.ended || !this.producing[id]) return;
-    const n = this.grant(id, this.chans[id]!.capacity / 4);
+    // At most 2^30 per top-up: the thread reads the word's difference as an Int32.
+    const n = this.grant(id, Math.min(this.chans[id]!.capacity / 4, MAX_TOP_UP), MAX_TOP_UP);
     if (n > 0) {
       Atomics.add(this.topUps, id, n);
       Atomics.notify(this.topUps, id);
@@ -547,6 +551,10 @@ export class MainBridge {
     this.ring?.read(this.deliverRing);
     this.flush();
     this.ended = true;
+    if (this.pollHandle !== null) {
+      clearImmediate(this.pollHandle);
+      this.pollHandle = null;
+    }
     for (const stop of this.unwatch) stop();
     this.unwatch.length = 0;
     for (const withdraw of this.parked.values()) withdraw();
