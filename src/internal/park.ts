@@ -111,11 +111,29 @@ export function rejectStopped<T>(stop: unknown): Promise<T> {
  * object), so the hub's one listener can withdraw it.
  */
 export abstract class Parked implements AbortLink {
-  gprev: Parked | null = null;
-  gnext: Parked | null = null;
-  owner: Owner | null = null;
+  // The fields are set in the constructor, not by field initializers: a base class's initializers
+  // keep V8 (Node 20) from inlining the construction of its subclasses, which then costs about
+  // 230 instructions more per parked operation.
+  declare gprev: Parked | null;
+  declare gnext: Parked | null;
+  declare owner: Owner | null;
   /** Promise mode: the promise the operation returned (to mark it handled when a kill ends it). */
-  promise: Promise<unknown> | null = null;
+  declare promise: Promise<unknown> | null;
+  /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
+  declare hub: Hub | null;
+  declare hprev: AbortLink | null;
+  declare hnext: AbortLink | null;
+
+  constructor() {
+    this.gprev = null;
+    this.gnext = null;
+    this.owner = null;
+    this.promise = null;
+    this.hub = null;
+    this.hprev = null;
+    this.hnext = null;
+  }
+
   /**
    * A callback receiver or callback select (`recvCallback`, `selectCallback`): a listener, not
    * blocked code. It never counts as a deadlock (see onBeforeExit). A getter: the kinds of op that
@@ -124,10 +142,6 @@ export abstract class Parked implements AbortLink {
   get listener(): boolean {
     return false;
   }
-  /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
-  hub: Hub | null = null;
-  hprev: AbortLink | null = null;
-  hnext: AbortLink | null = null;
   /** Removes the op from every queue and unparks it. Returns false when it had already ended. */
   abstract withdraw(): boolean;
   /** Ends a withdrawn op with an error. Precondition: `withdraw()` returned true. */
