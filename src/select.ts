@@ -12,6 +12,7 @@ import {
   isBridgedChannel,
 } from './internal/channel.js';
 import { loadedCopies } from './internal/copies.js';
+import { demandsPending } from './internal/demand.js';
 import { GO_ON, current, rejectStopped, stopReason } from './internal/park.js';
 import { FULFILLED, PENDING, promiseState } from './internal/promise-case.js';
 import { SelectOp, type RawResult } from './internal/select-op.js';
@@ -122,11 +123,13 @@ function selectNow<const Cs extends readonly SelectCase[]>(
   cases: Cs,
   opts: SignalOptions | undefined,
 ): Promise<SelectResult<Cs>> {
-  checkCases(cases, 'select');
+  // The options first: a duck-typed signal's getter is user code, which must not run between
+  // the pick and the commit.
   const stop = stopReason(opts, 'select');
   // Picked even when aborted: naming a promise case subscribes to it (see promise-case.ts), also
   // for a select that is aborted before it starts.
-  const chosen = pick(cases);
+  let chosen = checkAndPick(cases, 'select');
+  if (chosen === NOT_ALL_CHANNELS) chosen = pick(cases);
   if (stop !== GO_ON) return rejectStopped(stop);
   if (chosen >= 0) {
     let result: RawResult;
@@ -148,11 +151,8 @@ function selectNow<const Cs extends readonly SelectCase[]>(
     }
     return done;
   }
-  let op!: SelectOp;
-  const p = new Promise<SelectResult<Cs>>((resolve, reject) => {
-    op = new SelectOp(resolve as (r: RawResult) => void, reject, true);
-  });
-  op.promise = p;
+  const op = SelectOp.promised();
+  const p = op.promise as Promise<SelectResult<Cs>>;
   if (current !== null && current.taken !== null) op.rec = current.taken.track(p, null, undefined);
   parkSelect(cases, op, opts);
   return p;
@@ -176,10 +176,16 @@ function selectNow<const Cs extends readonly SelectCase[]>(
 export function trySelect<const Cs extends readonly SelectCase[]>(
   cases: Cs,
 ): SelectResult<Cs> | undefined {
-  checkCases(cases, 'trySelect');
-  // Nothing parks here: the sources get their chance to emit first, then the select looks.
-  demandedCases(cases, undefined);
-  const chosen = pick(cases);
+  let chosen: number;
+  if (demandsPending()) {
+    // Nothing parks here: the sources get their chance to emit first, then the select looks.
+    checkCases(cases, 'trySelect');
+    demandedCases(cases, undefined);
+    chosen = pick(cases);
+  } else {
+    chosen = checkAndPick(cases, 'trySelect');
+    if (chosen === NOT_ALL_CHANNELS) chosen = pick(cases);
+  }
   if (chosen < 0) return undefined;
   return commitNow(cases[chosen]!, chosen) as SelectResult<Cs>;
 }
@@ -210,7 +216,6 @@ export function selectCallback<const Cs extends readonly SelectCase[]>(
 ): () => boolean {
   checkFunction(onResult, 'selectCallback: onResult');
   checkFunction(onError, 'selectCallback: onError');
-  checkCases(cases, 'selectCallback');
   return demandedCases(cases, selectCallbackNow(cases, onResult, onError));
 }
 
@@ -219,7 +224,8 @@ function selectCallbackNow<const Cs extends readonly SelectCase[]>(
   onResult: (result: SelectResult<Cs>) => void,
   onError: (error: unknown) => void,
 ): () => boolean {
-  const chosen = pick(cases);
+  let chosen = checkAndPick(cases, 'selectCallback');
+  if (chosen === NOT_ALL_CHANNELS) chosen = pick(cases);
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -240,11 +246,7 @@ const notParked = (): boolean => false;
 
 /** Throws TypeError unless `cases` is an array of valid cases (before anything changes). */
 function checkCases(cases: readonly SelectCase[], fn: string): void {
-  if (!Array.isArray(cases)) {
-    throw new TypeError(
-      `${fn}: expected an array of cases built with recv() and send(), got ${describeValue(cases)}`,
-    );
-  }
+  if (!Array.isArray(cases)) throw notAnArray(cases, fn);
   for (let i = 0; i < cases.length; i++) {
     const c = cases[i];
     // The common case first: a channel case built by recv() or send().
@@ -258,6 +260,35 @@ function checkCases(cases: readonly SelectCase[], fn: string): void {
     }
     channelOf(c, i, fn);
   }
+}
+
+/** What `checkAndPick` returns when some case is nil or a promise: `pick` decides then. */
+const NOT_ALL_CHANNELS = -2;
+
+/**
+ * `checkCases` and `pick` in one pass over the common select, whose cases are all channel cases:
+ * throws TypeError on a bad case (before anything changes), else returns what `pick` would.
+ * When some case is nil or a promise, returns NOT_ALL_CHANNELS once every case is checked, having
+ * looked at no promise (naming one subscribes to it: `pick` does, after the caller's other checks).
+ */
+function checkAndPick(cases: readonly SelectCase[], fn: string): number {
+  if (!Array.isArray(cases)) throw notAnArray(cases, fn);
+  let chosen = -1;
+  let seen = 0;
+  for (let i = 0; i < cases.length; i++) {
+    const c = cases[i];
+    if (typeof c !== 'object' || c === null || !(c.ch instanceof Channel)) {
+      checkCases(cases, fn);
+      return NOT_ALL_CHANNELS;
+    }
+    const ch = c.ch;
+    let ready: boolean;
+    if (c.kind === 'recv') ready = ch.recvReady() || ch.isClosed;
+    else if (c.kind === 'send') ready = ch.isClosed || ch.sendReady();
+    else throw notACase(c, i, fn);
+    if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
+  }
+  return chosen;
 }
 
 /**
@@ -308,6 +339,12 @@ function channelOf(c: unknown, i: number, fn: string): Channel<unknown> | null {
   if (kind === 'recv' && typeof (ch as PromiseLike<unknown>).then === 'function') return null;
   throw new TypeError(
     `${fn}: case ${i} has ${describe(ch)} where a channel${kind === 'recv' ? ', a promise' : ''} or null was expected`,
+  );
+}
+
+function notAnArray(cases: unknown, fn: string): TypeError {
+  return new TypeError(
+    `${fn}: expected an array of cases built with recv() and send(), got ${describeValue(cases)}`,
   );
 }
 

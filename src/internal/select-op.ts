@@ -44,6 +44,26 @@ export class SelectOp extends Parked {
     super();
   }
 
+  /**
+   * A promise-mode select with its promise (`promise`). The promise's executor is one shared
+   * function, not a closure per select: it finds the select being made in `opening`.
+   */
+  static promised(): SelectOp {
+    const op = new SelectOp(null, null, true);
+    SelectOp.opening = op;
+    op.promise = new Promise(SelectOp.open);
+    SelectOp.opening = null;
+    return op;
+  }
+
+  private static opening: SelectOp | null = null;
+
+  private static open(this: void, resolve: OnResult, reject: OnError): void {
+    const op = SelectOp.opening!;
+    op.onResult = resolve;
+    op.onError = reject;
+  }
+
   /** Adds a channel case. Precondition: not yet parked; `w.sel` is this select. */
   addWaiter(w: CaseWaiter, q: WaitQ): void {
     q.push(w);

@@ -59,6 +59,7 @@ export interface WaiterSelect {
 
 /** What a wait queue holds and what a channel's partner needs of it. */
 export interface Queued {
+  /** Neighbours in its queue (circular: never null while queued), null when not queued. */
   prev: Queued | null;
   next: Queued | null;
   q: WaitQ | null;
@@ -75,45 +76,59 @@ export interface Queued {
   describe(): string;
 }
 
+/**
+ * A FIFO of waiters: a circular doubly-linked list whose `head.prev` is the tail. A queue lives as
+ * long as its channel, so V8 soon moves it to the old generation, where storing a newer object
+ * into it takes the write barrier's slow path; a push onto a non-empty queue stores into waiters
+ * only (a select with two cases on one channel pushes twice).
+ */
 export class WaitQ {
+  /** The longest-waiting waiter, or null when the queue is empty. */
   head: Queued | null = null;
-  tail: Queued | null = null;
 
   /** Appends. Precondition: `w.q === null`. */
   push(w: Queued): void {
     w.q = this;
-    w.prev = this.tail;
-    w.next = null;
-    if (this.tail !== null) this.tail.next = w;
-    else this.head = w;
-    this.tail = w;
+    const first = this.head;
+    if (first === null) {
+      w.prev = w.next = w;
+      this.head = w;
+      return;
+    }
+    const last = first.prev!;
+    w.prev = last;
+    w.next = first;
+    last.next = w;
+    first.prev = w;
   }
 
   /** Removes and returns the longest-waiting waiter, or null. */
   shift(): Queued | null {
     const w = this.head;
-    if (w === null) return null;
-    this.head = w.next;
-    if (this.head !== null) this.head.prev = null;
-    else this.tail = null;
-    w.next = null;
-    w.q = null;
+    if (w !== null) this.remove(w);
     return w;
   }
 
   /** Unlinks `w` in O(1). Precondition: `w.q === this`. */
   remove(w: Queued): void {
-    if (w.prev !== null) w.prev.next = w.next;
-    else this.head = w.next;
-    if (w.next !== null) w.next.prev = w.prev;
-    else this.tail = w.prev;
+    const next = w.next!;
+    if (next === w) {
+      this.head = null;
+    } else {
+      const prev = w.prev!;
+      prev.next = next;
+      next.prev = prev;
+      if (this.head === w) this.head = next;
+    }
     w.prev = w.next = null;
     w.q = null;
   }
 
   get size(): number {
-    let n = 0;
-    for (let w = this.head; w !== null; w = w.next) n++;
+    const first = this.head;
+    if (first === null) return 0;
+    let n = 1;
+    for (let w = first.next!; w !== first; w = w.next!) n++;
     return n;
   }
 }
