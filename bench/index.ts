@@ -107,6 +107,10 @@ async function main(): Promise<void> {
         }) as unknown as { samples: Sample[] };
         for (const s of out.samples) results.add(s);
       }
+      // Go's spawn and kill, as many rounds as each implementation ran in this process round.
+      for (let r = 0; go !== null && r < perProcess; r++) {
+        for (const s of go.round(n)) if (goroutineBenches.includes(s.bench)) results.add(s);
+      }
       log(`goroutine process round ${p + 1}/${processes}`);
     }
   }
