@@ -16,6 +16,7 @@ import type {
   RenewResult,
   StoreHealth,
 } from './lease-store.js';
+import { checkout } from './internal/pg-checkout.js';
 import { PgListener, type ListenConnection } from './internal/pg-listener.js';
 import { CHANNEL, IDENTIFIER, leaseSql, type LeaseSql } from './internal/pg-sql.js';
 import { scrub } from './internal/scrub.js';
@@ -148,9 +149,9 @@ class PostgresLeaseStore implements LeaseStore {
     this.pool.on('error', this.onPoolError);
     this.sql = leaseSql(schema, table);
     this.listener = new PgListener(
-      async (): Promise<ListenConnection> => {
-        const client = await this.pool.connect();
-        return { client, release: () => client.release(true) };
+      async (onError): Promise<ListenConnection> => {
+        const c = await checkout(this.pool, onError);
+        return { client: c.client, release: () => c.release(true) };
       },
       (e) => void this.fail(e),
     );
@@ -320,7 +321,13 @@ class PostgresLeaseStore implements LeaseStore {
   }
 
   private async createTable(): Promise<void> {
-    const client = await this.pool.connect();
+    // An error the client reports between two statements (no query to fail with it) leaves it
+    // unqueryable: the next statement fails with a vaguer error, so this one is rethrown.
+    let lost: Error | undefined;
+    const c = await checkout(this.pool, (e) => {
+      lost ??= e;
+    });
+    const client = c.client;
     try {
       // Replicas starting together would race on CREATE ... IF NOT EXISTS (a unique violation
       // in the catalog): serialize them on a transaction-scoped advisory lock.
@@ -330,10 +337,10 @@ class PostgresLeaseStore implements LeaseStore {
         await client.query({ text: ddl, query_timeout: QUERY_TIMEOUT_MS } as pg.QueryConfig);
       }
       await client.query('COMMIT');
-      client.release();
+      c.release(false);
     } catch (e) {
-      client.release(true);
-      throw e;
+      c.release(true);
+      throw lost ?? e;
     }
   }
 

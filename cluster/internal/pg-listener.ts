@@ -5,16 +5,26 @@
  * - at most one connection is open or being opened (`connecting` / `client`);
  * - after a (re)connect every subscriber is called once, since notifications sent while the
  *   connection was down are lost: the waiter re-checks the store (polling is the safety net);
- * - after `close()` nothing reconnects and no timer is left.
+ * - after `close()` nothing reconnects and no timer is left;
+ * - an 'error' on the connection always has a listener, from the tick the pool hands it over
+ *   until it is released (see `OpenListenConnection`).
  */
 import type pg from 'pg';
 import { CHANNEL, quoteIdent } from './pg-sql.js';
 
-/** Opens a dedicated connection; `release` gives it back (destroying it). */
+/** A dedicated connection; `release` gives it back (destroying it). */
 export interface ListenConnection {
   client: pg.ClientBase;
   release(): void;
 }
+
+/**
+ * Opens a dedicated connection with `onError` already listening on its client when the promise
+ * settles (attached in the tick the pool hands the client over, until `release`): the server can
+ * end a session (a restart, `pg_terminate_backend`) in the very read that completes its startup,
+ * and a pg client that emits 'error' with no listener crashes the process.
+ */
+export type OpenListenConnection = (onError: (e: Error) => void) => Promise<ListenConnection>;
 
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 5_000;
@@ -30,7 +40,7 @@ export class PgListener {
   listening = false;
 
   constructor(
-    private readonly open: () => Promise<ListenConnection>,
+    private readonly open: OpenListenConnection,
     private readonly onError: (e: unknown) => void,
   ) {}
 
@@ -58,17 +68,29 @@ export class PgListener {
 
   private async connect(): Promise<void> {
     let conn: ListenConnection | null = null;
+    // An error before this connection is the listener's (during the checkout or the LISTEN):
+    // the connection is given up and opened again.
+    let early: { error: Error } | null = null;
+    const throwIfEarly = (): void => {
+      if (early !== null) throw early.error;
+    };
     try {
-      conn = await this.open();
+      conn = await this.open((e) => {
+        if (conn !== null && this.conn === conn) this.lost(conn, e);
+        else early ??= { error: e };
+      });
       if (this.closed) {
         conn.release();
         return;
       }
       const c = conn;
       c.client.on('notification', (msg) => this.deliver(msg.payload ?? ''));
-      c.client.on('error', (e) => this.lost(c, e));
       c.client.on('end', () => this.lost(c, undefined));
+      throwIfEarly();
       await c.client.query(`LISTEN ${quoteIdent(CHANNEL)}`);
+      // The LISTEN's answer and the server's goodbye can come in one read: the query succeeds,
+      // then the client reports the error before this line runs.
+      throwIfEarly();
       if (this.closed) {
         c.release();
         return;

@@ -205,3 +205,104 @@ export class PartitionProxy {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
+
+/**
+ * A TCP proxy to Postgres that holds back, on its FIRST connection only, every byte the server
+ * sends from its `holdAt`-th ReadyForQuery on (1: the end of the startup, 2: the answer to the
+ * first statement, ...) until `release()` hands them to the client in one write and closes: the
+ * client then reads that ReadyForQuery and whatever the server sent after it (say the FATAL of a
+ * terminated session) in one chunk, as a busy process can when the server goes down at that
+ * moment. Later connections pass straight through.
+ */
+export class ReadyHoldProxy {
+  private readonly sockets = new Set<Socket>();
+  private first = true;
+  private readonly held: Buffer[] = [];
+  private heldClient: Socket | null = null;
+  private onHeld!: (pid: number) => void;
+  private onServerEnd!: () => void;
+  /** The first connection's backend pid, once the ReadyForQuery is held back. */
+  readonly heldPid: Promise<number> = new Promise((r) => (this.onHeld = r));
+  /** The server closed the first connection (everything it sent is held). */
+  readonly serverEnded: Promise<void> = new Promise((r) => (this.onServerEnd = r));
+
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+    private readonly holdAt: number,
+  ) {}
+
+  static start(targetPort: number, holdAt = 1): Promise<ReadyHoldProxy> {
+    return new Promise((resolve, reject) => {
+      let proxy: ReadyHoldProxy | undefined;
+      const server = createServer((client) => proxy!.accept(client, targetPort));
+      server.on('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const addr = server.address();
+        proxy = new ReadyHoldProxy(
+          server,
+          typeof addr === 'object' && addr !== null ? addr.port : 0,
+          holdAt,
+        );
+        resolve(proxy);
+      });
+    });
+  }
+
+  private accept(client: Socket, targetPort: number): void {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      this.sockets.add(s);
+      s.on('error', () => s.destroy());
+      s.on('close', () => this.sockets.delete(s));
+    }
+    client.pipe(upstream);
+    if (!this.first) {
+      upstream.pipe(client);
+      return;
+    }
+    this.first = false;
+    this.heldClient = client;
+    let pending = Buffer.alloc(0);
+    let holding = false;
+    let readies = 0;
+    let pid = -1;
+    upstream.on('data', (chunk: Buffer) => {
+      if (holding) {
+        this.held.push(chunk);
+        return;
+      }
+      pending = Buffer.concat([pending, chunk]);
+      // Server messages: a type byte, then an int32 length that counts itself and the body.
+      let off = 0;
+      while (pending.length - off >= 5) {
+        const type = String.fromCharCode(pending[off]!);
+        const len = pending.readInt32BE(off + 1);
+        if (pending.length - off < 1 + len) break;
+        if (type === 'K') pid = pending.readInt32BE(off + 5); // BackendKeyData
+        if (type === 'Z' && ++readies === this.holdAt) {
+          client.write(pending.subarray(0, off));
+          this.held.push(pending.subarray(off));
+          holding = true;
+          this.onHeld(pid);
+          return;
+        }
+        off += 1 + len;
+      }
+      client.write(pending.subarray(0, off));
+      pending = pending.subarray(off);
+    });
+    upstream.on('end', () => (holding ? this.onServerEnd() : client.end()));
+  }
+
+  /** Writes everything held back to the first connection's client in one write, then closes it. */
+  release(): void {
+    this.heldClient?.end(Buffer.concat(this.held));
+    this.held.length = 0;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}
