@@ -137,6 +137,15 @@ describe('the worker board in Chromium', () => {
     await waitForCell('flaky', 3, '1'); // restarts
     await waitForCell('flaky', 2, '2'); // attempt
     await waitForCell('flaky', 1, 'running');
+    // The table and the timeline are drawn from different updates: wait for the lane's markers.
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('#timeline .lane[data-worker="flaky"] .m-restarted').length > 0 &&
+        document.querySelectorAll('#timeline .lane[data-worker="flaky"] .m-heartbeat-missed')
+          .length > 0,
+      undefined,
+      WAIT,
+    );
     const lane = page.locator('#timeline .lane[data-worker="flaky"]');
     expect(await lane.locator('.m-heartbeat-missed').count()).toBe(1);
     expect(await lane.locator('.m-restarted').count()).toBe(1);
