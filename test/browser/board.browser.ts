@@ -140,8 +140,9 @@ describe('the worker board in Chromium', () => {
     // The table and the timeline are drawn from different updates: wait for the lane's markers.
     await page.waitForFunction(
       () =>
-        document.querySelectorAll('#timeline .lane[data-worker="flaky"] .m-restarted').length > 0 &&
-        document.querySelectorAll('#timeline .lane[data-worker="flaky"] .m-heartbeat-missed')
+        [...document.querySelectorAll('#timeline .lane[data-worker="flaky"] .m-restarted')].length >
+          0 &&
+        [...document.querySelectorAll('#timeline .lane[data-worker="flaky"] .m-heartbeat-missed')]
           .length > 0,
       undefined,
       WAIT,
