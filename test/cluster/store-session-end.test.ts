@@ -57,32 +57,25 @@ async function endAtHeldReady(p: ReadyHoldProxy): Promise<void> {
 }
 
 describe('a session the server ends with no query running on it does not crash the process', () => {
-  it('the LISTEN connection, as it opens: the error is reported and the store listens again', async () => {
-    const { s, p } = await heldStore();
-    let woken = 0;
-    const unsubscribe = s.subscribe('lease', 'opening', () => void (woken += 1));
-    await endAtHeldReady(p);
-    await waitFor('the termination reported', () =>
-      s.health().lastError?.includes('terminating connection due to administrator command'),
-    );
-    await waitFor('listening again', () => s.health().notifications);
-    // Subscribers are woken once per connection that got to LISTEN: only the second did.
-    expect(woken).toBe(1);
-    unsubscribe();
-  });
-
-  it('the LISTEN connection, as LISTEN is answered: the error is reported and the store listens again', async () => {
-    const { s, p } = await heldStore(2);
-    let woken = 0;
-    const unsubscribe = s.subscribe('lease', 'opening', () => void (woken += 1));
-    await endAtHeldReady(p);
-    await waitFor('the termination reported', () =>
-      s.health().lastError?.includes('terminating connection due to administrator command'),
-    );
-    await waitFor('listening again', () => s.health().notifications);
-    expect(woken).toBe(1);
-    unsubscribe();
-  });
+  it.each([
+    ['as it opens', 1],
+    ['as LISTEN is answered', 2],
+  ])(
+    'the LISTEN connection, %s: the error is reported and the store listens again',
+    async (_when, heldReady) => {
+      const { s, p } = await heldStore(heldReady);
+      let woken = 0;
+      const unsubscribe = s.subscribe('lease', 'opening', () => void (woken += 1));
+      await endAtHeldReady(p);
+      await waitFor('the termination reported', () =>
+        s.health().lastError?.includes('terminating connection due to administrator command'),
+      );
+      await waitFor('listening again', () => s.health().notifications);
+      // Subscribers are woken once per connection that becomes the listener: only the second does.
+      expect(woken).toBe(1);
+      unsubscribe();
+    },
+  );
 
   it("the store's first connection (creating the table), as it opens: that operation fails with the server's error, the next one works", async () => {
     const { s, p } = await heldStore();
