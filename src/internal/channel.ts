@@ -236,9 +236,8 @@ export class Channel<T> implements Chan<T> {
    * instead would let a close drop a send that already completed). Precondition: not closed.
    */
   giveReserved(value: T): void {
-    const r = this.recvq.shift();
-    if (r !== null) r.done(value, true, undefined);
-    else (this.buf ??= new Ring<T>(1, true)).push(value);
+    // Only buffered channels give credit, and their buffer grows past `capacity` when asked to.
+    this.give(value);
   }
 
   /**
