@@ -281,12 +281,8 @@ function checkAndPick(cases: readonly SelectCase[], fn: string): number {
       checkCases(cases, fn);
       return NOT_ALL_CHANNELS;
     }
-    const ch = c.ch;
-    let ready: boolean;
-    if (c.kind === 'recv') ready = ch.recvReady() || ch.isClosed;
-    else if (c.kind === 'send') ready = ch.isClosed || ch.sendReady();
-    else throw notACase(c, i, fn);
-    if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
+    if (c.kind !== 'recv' && c.kind !== 'send') throw notACase(c, i, fn);
+    if (channelReady(c.ch, c.kind) && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
   }
   return chosen;
 }
@@ -303,13 +299,18 @@ function pick(cases: readonly SelectCase[]): number {
     const ch = c.ch;
     let ready: boolean;
     if (ch instanceof Channel) {
-      ready = c.kind === 'recv' ? ch.recvReady() || ch.isClosed : ch.isClosed || ch.sendReady();
+      ready = channelReady(ch, c.kind);
     } else {
       ready = ch != null && promiseState(ch as PromiseLike<unknown>).status !== PENDING;
     }
     if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
   }
   return chosen;
+}
+
+/** A channel case can proceed now (a closed channel's case proceeds: it fails or gets zero). */
+function channelReady(ch: Channel<unknown>, kind: 'recv' | 'send'): boolean {
+  return kind === 'recv' ? ch.recvReady() || ch.isClosed : ch.isClosed || ch.sendReady();
 }
 
 /** The case's channel, or null for a nil or promise case; throws TypeError for anything else. */
