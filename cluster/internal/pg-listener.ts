@@ -70,14 +70,14 @@ export class PgListener {
     let conn: ListenConnection | null = null;
     // An error before this connection is the listener's (during the checkout or the LISTEN):
     // the connection is given up and opened again.
-    let early: { error: Error } | null = null;
+    let early: Error | null = null;
     const throwIfEarly = (): void => {
-      if (early !== null) throw early.error;
+      if (early !== null) throw early;
     };
     try {
       conn = await this.open((e) => {
         if (conn !== null && this.conn === conn) this.lost(conn, e);
-        else early ??= { error: e };
+        else early ??= e;
       });
       if (this.closed) {
         conn.release();
