@@ -60,8 +60,10 @@ async function main(): Promise<void> {
     only === undefined || only.some((o) => bench.startsWith(o));
   const n = 10_000;
   const warmup = quick ? 1 : 5;
-  const rounds = Number(option('rounds', 'BENCH_ROUNDS') ?? (quick ? 3 : 31));
-  const goroutineRounds = Number(option('goroutine-rounds', 'BENCH_GOROUTINE_ROUNDS') ?? rounds);
+  const roundsOption = option('rounds', 'BENCH_ROUNDS');
+  const goroutineRoundsOption = option('goroutine-rounds', 'BENCH_GOROUTINE_ROUNDS');
+  const rounds = Number(roundsOption ?? (quick ? 3 : 31));
+  const goroutineRounds = Number(goroutineRoundsOption ?? rounds);
   const daisyN = quick ? 10_000 : 100_000;
   const daisyRounds = quick ? 1 : 5;
   const blockedSizes = quick ? [10_000] : [100_000, 1_000_000];
@@ -193,8 +195,8 @@ async function main(): Promise<void> {
   const partial =
     only !== undefined ||
     quick ||
-    option('rounds', 'BENCH_ROUNDS') !== undefined ||
-    option('goroutine-rounds', 'BENCH_GOROUTINE_ROUNDS') !== undefined;
+    roundsOption !== undefined ||
+    goroutineRoundsOption !== undefined;
   const file = partial ? 'results-partial.md' : 'results.md';
   writeFileSync(join(root, 'bench', file), report);
   log(`written to bench/${file}`);
