@@ -29,7 +29,8 @@
  * future Node) is treated as held: slower, never kept.
  *
  * Invariants:
- * - a link is in at most one hub's list, and `hub` names it (null when not linked);
+ * - a link is in at most one hub's list, and `hub` names it (null when not linked); the list is
+ *   circular: a linked link's `hprev` and `hnext` are never null;
  * - a hub's listener is registered at most once at a time, by `register`; a plain hub never
  *   removes it, a held hub removes it when its list becomes empty (back to SEEN);
  * - a held hub is never LIVE;
@@ -64,8 +65,12 @@ export const FIRED = 4;
 
 /** The gorx state of one AbortSignal, kept on the signal itself (one property lookup). */
 export class Hub {
+  /**
+   * The longest-linked link, or null. The list is circular (`head.hprev` is the newest link), so
+   * linking into a non-empty list stores into links only: a hub soon lives in V8's old
+   * generation, where every store of a newer object into it takes the write barrier's slow path.
+   */
   head: AbortLink | null = null;
-  tail: AbortLink | null = null;
   /** The goroutine whose `ctx.signal` this is (its ops bind to it directly), or null. */
   owner: unknown = null;
   /**
@@ -128,11 +133,17 @@ export class Hub {
   add(link: AbortLink): void {
     if (this.state < WATCHED) this.register();
     link.hub = this;
-    link.hprev = this.tail;
-    link.hnext = null;
-    if (this.tail !== null) this.tail.hnext = link;
-    else this.head = link;
-    this.tail = link;
+    const first = this.head;
+    if (first === null) {
+      link.hprev = link.hnext = link;
+      this.head = link;
+      return;
+    }
+    const last = first.hprev!;
+    link.hprev = last;
+    link.hnext = first;
+    last.hnext = link;
+    first.hprev = link;
   }
 
   /** Aborts every link in FIFO order, including ones linked while it runs. */
@@ -253,12 +264,17 @@ export function listen(signal: AbortSignal, link: AbortLink): void {
 export function unlisten(link: AbortLink): void {
   const hub = link.hub;
   if (hub === null) return;
-  if (link.hprev !== null) link.hprev.hnext = link.hnext;
-  else hub.head = link.hnext;
-  if (link.hnext !== null) link.hnext.hprev = link.hprev;
-  else hub.tail = link.hprev;
+  const next = link.hnext!;
+  const prev = link.hprev!;
   link.hub = link.hprev = link.hnext = null;
-  if (hub.head === null) hub.emptied();
+  if (next === link) {
+    hub.head = null;
+    hub.emptied();
+    return;
+  }
+  prev.hnext = next;
+  next.hprev = prev;
+  if (hub.head === link) hub.head = next;
 }
 
 /** A link that calls a function (for `go`'s parent signal, `timeout`, `Group`). */
