@@ -1,5 +1,6 @@
 /**
- * A parked select: one waiter per channel case, one shared claim (`done`) so exactly one case
+ * A parked select: one waiter per channel case (a case repeating the channel and direction of an
+ * earlier one is not queued: it could never fire), one shared claim (`done`) so exactly one case
  * commits, and O(1) removal of the losing waiters at the moment of commit.
  *
  * Invariants:
