@@ -237,7 +237,7 @@ function selectCallbackNow<const Cs extends readonly SelectCase[]>(
     onResult(result as SelectResult<Cs>);
     return notParked;
   }
-  const op = new SelectOp(onResult as (r: RawResult) => void, onError, false);
+  const op = new SelectOp(onResult as (r: RawResult) => void, onError);
   parkSelect(cases, op, undefined);
   return () => op.withdraw();
 }
@@ -390,8 +390,15 @@ function parkSelect(
     if (ch === null || ch === undefined) continue;
     if (ch instanceof Channel) {
       const recvCase = c.kind === 'recv';
-      const w = new CaseWaiter(ch as Channel<unknown>, recvCase ? RECV : SEND, c.value, op, i);
-      op.addWaiter(w, recvCase ? ch.recvq : ch.sendq);
+      const q = recvCase ? ch.recvq : ch.sendq;
+      // A case on the same channel and direction as an earlier case of this select could never
+      // fire while the select waits: that earlier case is ahead of it in the same queue (the tail,
+      // as nothing else runs while the select enqueues). So it is not queued.
+      if (op.isLastIn(q)) continue;
+      op.addWaiter(
+        new CaseWaiter(ch as Channel<unknown>, recvCase ? RECV : SEND, c.value, op, i),
+        q,
+      );
     } else {
       op.addPromise(promiseState(ch as PromiseLike<unknown>), i);
     }

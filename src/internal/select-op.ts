@@ -1,5 +1,6 @@
 /**
- * A parked select: one waiter per channel case, one shared claim (`done`) so exactly one case
+ * A parked select: one waiter per channel case (a case repeating the channel and direction of an
+ * earlier one is not queued: it could never fire), one shared claim (`done`) so exactly one case
  * commits, and O(1) removal of the losing waiters at the moment of commit.
  *
  * Invariants:
@@ -14,7 +15,7 @@ import type { SignalOptions } from '../types.js';
 import { Parked, park, setCurrent, unpark } from './park.js';
 import { type Taken, fill } from './taken.js';
 import { FULFILLED, type PromiseState } from './promise-case.js';
-import { type CaseWaiter, RECV, SEND, type WaitQ, rethrow } from './waiter.js';
+import { CaseWaiter, RECV, SEND, type WaitQ, rethrow } from './waiter.js';
 import { defer, resume } from './yield.js';
 
 /** Result of a select: the fired case, the value received (recv) and Go's `ok`. */
@@ -28,28 +29,34 @@ export type OnResult = (result: RawResult) => void;
 export type OnError = (error: unknown) => void;
 
 export class SelectOp extends Parked {
-  /** The case waiters, chained through `CaseWaiter.sibling` (no array per select). */
-  private waiters: CaseWaiter | null = null;
-  done = false;
+  // Declared, then set in the constructor: see Parked.
+  /** The queued case waiters, chained through `CaseWaiter.sibling` (no array per select). */
+  declare private waiters: CaseWaiter | null;
+  declare done: boolean;
   /** A select started by a generator goroutine's code: what its receive case takes (taken.ts). */
-  rec: Taken | null = null;
-  private promises: PromiseState[] | null = null;
+  declare rec: Taken | null;
+  declare private promises: PromiseState[] | null;
+  declare private onResult: OnResult | null;
+  declare private onError: OnError | null;
 
-  constructor(
-    private onResult: OnResult | null,
-    private onError: OnError | null,
-    /** Promise mode: results are deferred when the turn's budget is spent; callbacks never are. */
-    private readonly promiseMode: boolean,
-  ) {
+  /** A callback select; `promised()` makes a promise one (it has a `promise`). */
+  constructor(onResult: OnResult | null, onError: OnError | null) {
     super();
+    this.waiters = null;
+    this.done = false;
+    this.rec = null;
+    this.promises = null;
+    this.onResult = onResult;
+    this.onError = onError;
   }
 
   /**
    * A promise-mode select with its promise (`promise`). The promise's executor is one shared
    * function, not a closure per select: it finds the select being made in `opening`.
+   * Promise mode: results are deferred when the turn's budget is spent; callbacks never are.
    */
   static promised(): SelectOp {
-    const op = new SelectOp(null, null, true);
+    const op = new SelectOp(null, null);
     SelectOp.opening = op;
     op.promise = new Promise(SelectOp.open);
     SelectOp.opening = null;
@@ -69,6 +76,12 @@ export class SelectOp extends Parked {
     q.push(w);
     w.sibling = this.waiters;
     this.waiters = w;
+  }
+
+  /** True when the last waiter queued on `q` is one of this select's. */
+  isLastIn(q: WaitQ): boolean {
+    const last = q.head?.prev;
+    return last instanceof CaseWaiter && last.sel === this;
   }
 
   /** Adds a pending promise case. Precondition: not yet parked; `s` is pending. */
@@ -117,20 +130,20 @@ export class SelectOp extends Parked {
   private deliver(result: RawResult): void {
     const cb = this.onResult!;
     this.onResult = this.onError = null;
-    if (this.promiseMode) resume(cb, result, false);
+    if (this.promise !== null) resume(cb, result, false);
     else invokeUserCallback(cb, result);
   }
 
   private deliverError(error: unknown): void {
     const cb = this.onError!;
     this.onResult = this.onError = null;
-    if (this.promiseMode) cb(error);
+    if (this.promise !== null) cb(error);
     else invokeUserCallback(cb, error);
   }
 
   /** A callback select (`selectCallback`) is a listener; a promise select is blocked code. */
   override get listener(): boolean {
-    return !this.promiseMode;
+    return this.promise === null;
   }
 
   withdraw(): boolean {

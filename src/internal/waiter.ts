@@ -135,20 +135,36 @@ export class WaitQ {
 
 /** One channel case of a parked select: a queue node that reports to its select. */
 export class CaseWaiter implements Queued {
-  prev: Queued | null = null;
-  next: Queued | null = null;
-  q: WaitQ | null = null;
+  // Declared, then set in the constructor: see Parked.
+  declare prev: Queued | null;
+  declare next: Queued | null;
+  declare q: WaitQ | null;
   /** The next case waiter of the same select (its list, newest first). */
-  sibling: CaseWaiter | null = null;
+  declare sibling: CaseWaiter | null;
+  declare readonly ch: WaiterChannel;
+  declare readonly kind: typeof RECV | typeof SEND;
+  declare value: unknown;
+  declare readonly sel: WaiterSelect;
+  /** The case's index in the select. */
+  declare readonly index: number;
 
   constructor(
-    readonly ch: WaiterChannel,
-    readonly kind: typeof RECV | typeof SEND,
-    public value: unknown,
-    readonly sel: WaiterSelect,
-    /** The case's index in the select. */
-    readonly index: number,
-  ) {}
+    ch: WaiterChannel,
+    kind: typeof RECV | typeof SEND,
+    value: unknown,
+    sel: WaiterSelect,
+    index: number,
+  ) {
+    this.prev = null;
+    this.next = null;
+    this.q = null;
+    this.sibling = null;
+    this.ch = ch;
+    this.kind = kind;
+    this.value = value;
+    this.sel = sel;
+    this.index = index;
+  }
 
   done(value: unknown, ok: boolean, error: unknown): void {
     this.sel.commit(this, value, ok, error);

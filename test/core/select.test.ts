@@ -9,10 +9,11 @@ import {
   trySelect,
   type Chan,
   type SelectCase,
+  go,
 } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle } from './support.js';
+import { expectIdle, waiters } from './support.js';
 import { proceeds, track } from '../helpers/promise-state.js';
 import { settle } from '../helpers/turns.js';
 
@@ -107,6 +108,84 @@ describe('exactly one case fires', () => {
     expect(c.trySend(2)).toBe(false);
     expect((await p).value).toBe(1);
     expectIdle(c);
+  });
+});
+
+describe('several cases on one channel and direction', () => {
+  it('queue one waiter, and the first of them fires', async () => {
+    const c = chan<number>();
+    const p = select([send(c, 1), recv(c), send(c, 2), recv(c)]);
+    expect(waiters(c)).toEqual({ receivers: 1, senders: 1 });
+    expect(c.tryRecv()).toEqual({ ok: true, value: 1 });
+    expect(await p).toEqual({ index: 0, value: undefined, ok: true });
+    expectIdle(c);
+    const q = select([send(c, 1), recv(c), send(c, 2), recv(c)]);
+    expect(c.trySend(7)).toBe(true);
+    expect(await q).toEqual({ index: 1, value: 7, ok: true });
+    expectIdle(c);
+  });
+
+  it('still queue once when other channels come between them', async () => {
+    const a = chan<number>();
+    const b = chan<number>();
+    const p = select([send(a, 1), recv(b), recv(null), send(a, 3), recv(b)]);
+    expect([waiters(a), waiters(b)]).toEqual([
+      { receivers: 0, senders: 1 },
+      { receivers: 1, senders: 0 },
+    ]);
+    expect(b.trySend(5)).toBe(true);
+    expect(await p).toEqual({ index: 1, value: 5, ok: true });
+    expectIdle(a, b);
+  });
+
+  it('of two selects sharing one case array are queued for each select', async () => {
+    const c = chan<number>();
+    const cases = [recv(c), recv(c)] as const;
+    const p1 = select(cases);
+    const p2 = select(cases);
+    expect(waiters(c)).toEqual({ receivers: 2, senders: 0 });
+    expect(c.trySend(1)).toBe(true);
+    expect(c.trySend(2)).toBe(true);
+    expect(await Promise.all([p1, p2])).toEqual([
+      { index: 0, value: 1, ok: true },
+      { index: 0, value: 2, ok: true },
+    ]);
+    // The array again, once both have fired.
+    const p3 = select(cases);
+    expect(c.trySend(3)).toBe(true);
+    expect(await p3).toEqual({ index: 0, value: 3, ok: true });
+    expectIdle(c);
+  });
+
+  it('are all withdrawn by an abort, and by a kill', async () => {
+    const a = chan<number>();
+    const b = chan<number>();
+    const cases = [recv(a), send(b, 1), recv(a), send(b, 2)] as const;
+    const ac = new AbortController();
+    const p = select(cases, { signal: ac.signal });
+    ac.abort('gone');
+    await expect(p).rejects.toBe('gone');
+    expectIdle(a, b);
+    const g = go(function* () {
+      yield select(cases);
+    });
+    expect(waiters(a)).toEqual({ receivers: 1, senders: 0 });
+    await g.kill();
+    expect(g.state).toBe('killed');
+    expectIdle(a, b);
+  });
+
+  it('a closed channel fires the first of them', async () => {
+    const c = chan<number>();
+    const p = select([recv(null), recv(c), recv(c)]);
+    c.close();
+    expect(await p).toEqual({ index: 1, value: undefined, ok: false });
+    const d = chan<number>();
+    const q = select([send(d, 1), send(d, 2)]);
+    expect(waiters(d)).toEqual({ receivers: 0, senders: 1 });
+    d.close();
+    await expect(q).rejects.toBeInstanceOf(ChannelClosedError);
+    expectIdle(c, d);
   });
 });
 
