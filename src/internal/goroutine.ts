@@ -155,8 +155,12 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private final: GoroutineState | null = null;
   /** Set by the first kill; the exit every interrupted operation rejects with. */
   exit: GoroutineExit | null = null;
-  /** Set when its own code is told to stop: from then on its operations reject with it. */
-  abortedExit: GoroutineExit | null = null;
+  /**
+   * Its own code has been told to stop: from then on its operations reject with the exit (a flag,
+   * not a second reference to the exit: a kill stores a new object into a record that is usually
+   * old by then, and each such store takes the write barrier's slow path).
+   */
+  private codeStopped = false;
   private interrupted = false;
   /** A generator goroutine's driver, while it runs. */
   private run: GenRun<R> | null = null;
@@ -176,6 +180,11 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   constructor(name: string | undefined, parent: G<unknown> | null) {
     this.givenName = name;
     this.parent = parent;
+  }
+
+  /** Once its own code has been told to stop, the exit its operations reject with; else null. */
+  get abortedExit(): GoroutineExit | null {
+    return this.codeStopped ? this.exit : null;
   }
 
   get startedAt(): number {
@@ -408,7 +417,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       const children = kids === null ? null : Promise.all(kids.map((c) => c.kill(exit)));
       if (this.run !== null && this.run.stepping) {
         // A kill from inside a generator step: the runner stops it at the yield it reaches.
-        this.abortedExit = exit;
+        this.codeStopped = true;
         this.extras?.controller?.abort(exit);
       } else {
         this.stopOwnCode();
@@ -438,7 +447,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     const run = this.run;
     if (run !== null) run.stepId++; // the pending yield's reaction is stale: the generator is frozen
     const exit = this.exit!;
-    this.abortedExit = exit;
+    this.codeStopped = true;
     this.extras?.controller?.abort(exit);
     this.withdrawOps(exit);
     if (run !== null) run.taken.putBack();
