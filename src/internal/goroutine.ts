@@ -58,22 +58,27 @@ function addLive(g: G<unknown>): void {
  * starts goroutines (the run ends at the next microtask checkpoint), shared by every goroutine
  * it starts. Reading the clock costs 150-400 ns on some virtual machines (no vDSO clock), as much
  * as a tenth of a spawn; a run of spawns pays it once, plus one promise reaction.
+ *
+ * The goroutines of a run refer to one record of its start: a field of their own holding the time
+ * would be boxed by V8 in a heap number per goroutine (16 B and an allocation more per spawn).
  */
-let runStartedAt = 0;
-let runClockRead = false;
+interface RunStart {
+  readonly at: number;
+}
+
+let runStart: RunStart | null = null;
 const RESOLVED: Promise<void> = Promise.resolve();
 
 function endRunClock(): void {
-  runClockRead = false;
+  runStart = null;
 }
 
-function startTime(): number {
-  if (!runClockRead) {
-    runClockRead = true;
-    runStartedAt = Date.now();
+function startTime(): RunStart {
+  if (runStart === null) {
+    runStart = { at: Date.now() };
     void RESOLVED.then(endRunClock);
   }
-  return runStartedAt;
+  return runStart;
 }
 
 function removeLive(g: G<unknown>): void {
@@ -85,18 +90,58 @@ function removeLive(g: G<unknown>): void {
 }
 
 /**
+ * What only a generator goroutine needs: its generator and the state of the driver that steps it
+ * (kept out of the goroutine record, which every async goroutine pays for).
+ */
+class GenRun<R> {
+  /** What receives started by its code took (see taken.ts). */
+  readonly taken = new TakenSet();
+  /** Its async context, where a kill runs its finally blocks. */
+  readonly scope: AsyncResource;
+  /** Counts its steps: a yield's reaction from an earlier step is stale. */
+  stepId = 0;
+  /** Its code is running synchronously (a step is on the stack). */
+  stepping = false;
+  /** It waits on the promise it yielded, or is frozen at its yield until its children end. */
+  suspended = false;
+  /** A killed generator has been sent `return()`: its finally blocks are running. */
+  returning = false;
+
+  constructor(readonly gen: Generator<unknown, R, unknown>) {
+    // Its steps run in its own async context (they are reactions registered by its code), but
+    // a kill arrives in the killer's: remember this one for the finally blocks (about 60 ns
+    // without AsyncLocalStorage, 110 ns with, on Node 20: see bench/context).
+    this.scope = new AsyncResource('gorx.goroutine', { requireManualDestroy: true });
+  }
+}
+
+/** What few goroutines need, made on first use (kept out of the goroutine record). */
+class Extras {
+  /** `ctx.signal`'s controller, once read. */
+  controller: AbortController | null = null;
+  /** Linked to `options.signal` while it runs, if one was given. */
+  parentLink: AbortCallback | null = null;
+  /** Unless the body is a native promise: the promise every `kill()` returns while it runs. */
+  exitedPromise: Promise<void> | null = null;
+  resolveExited: (() => void) | null = null;
+  /** The operations bound to it besides `op` (an async body may start several at once). */
+  moreOps: Set<Parked> | null = null;
+}
+
+/**
  * The runtime record of a goroutine; also its `GoContext` and its handle.
  *
  * What a goroutine may never need is made on first use: its default name, its `done` promise
  * (a goroutine nobody awaits settles none), the promise `kill()` returns, its AbortController.
+ * What only generator goroutines need is in their `GenRun`, what few need in `Extras`: every field
+ * here costs every goroutine 8 bytes, and garbage collection is half of a spawn's and a kill's
+ * time, more the more bytes the live goroutines take.
  */
 export class G<R> implements Goroutine<R>, GoContext, Owner {
   readonly id = nextId++;
   /** When it started (read once per synchronous run of spawns: see startTime). */
-  readonly startedAt = startTime();
+  private readonly began = startTime();
   readonly parent: G<unknown> | null;
-  /** Generator goroutines: what receives started by its code took (see taken.ts). */
-  taken: TakenSet | null = null;
   /** Its links in the list of live goroutines (see `live`). */
   older: G<unknown> | null = null;
   newer: G<unknown> | null = null;
@@ -107,46 +152,52 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   private rejectDone: ((e: unknown) => void) | null = null;
   /** What `done` settles with once final: the result, the panic or the exit. */
   private outcome: unknown = undefined;
-  private controller: AbortController | null = null;
   private final: GoroutineState | null = null;
   /** Set by the first kill; the exit every interrupted operation rejects with. */
   exit: GoroutineExit | null = null;
-  /** Set when its own code is told to stop: from then on its operations reject with it. */
-  abortedExit: GoroutineExit | null = null;
+  /**
+   * Its own code has been told to stop: from then on its operations reject with the exit (a flag,
+   * not a second reference to the exit: a kill stores a new object into a record that is usually
+   * old by then, and each such store takes the write barrier's slow path).
+   */
+  private codeStopped = false;
   private interrupted = false;
-  /** A killed generator has been sent `return()`: its finally blocks are running. */
-  private returning = false;
-  private gen: Generator<unknown, R, unknown> | null = null;
-  /** Linked to `options.signal` while it runs, if one was given. */
-  private parentLink: AbortCallback | null = null;
-  /** A generator goroutine's async context, where a kill runs its finally blocks. */
-  private scope: AsyncResource | null = null;
-  private stepId = 0;
-  private stepping = false;
-  private suspended = false;
+  /** A generator goroutine's driver, while it runs. */
+  private run: GenRun<R> | null = null;
+  private extras: Extras | null = null;
   children: Set<G<unknown>> | null = null;
   /**
    * Kill watch (kill-watch.ts): when it was killed, whether the grace warning was given, and its
    * link in the list of pending kills.
    */
-  killedAt = 0;
+  killedAt: number | null = null;
   warned = false;
   nextKilled: Killed | null = null;
   /** An async body's promise of its end (see start), settled once it has finished. */
   private ended: Promise<void> | null = null;
-  /** Otherwise the promise every `kill()` of it returns while it runs, and its resolve function. */
-  private exitedPromise: Promise<void> | null = null;
-  private resolveExited: (() => void) | null = null;
   op: Parked | null = null;
-  private moreOps: Set<Parked> | null = null;
 
   constructor(name: string | undefined, parent: G<unknown> | null) {
     this.givenName = name;
     this.parent = parent;
   }
 
+  /** Once its own code has been told to stop, the exit its operations reject with; else null. */
+  get abortedExit(): GoroutineExit | null {
+    return this.codeStopped ? this.exit : null;
+  }
+
+  get startedAt(): number {
+    return this.began.at;
+  }
+
   get name(): string {
     return this.givenName ?? `goroutine-${this.id}`;
+  }
+
+  /** Generator goroutines, while they run: what receives started by their code took. */
+  get taken(): TakenSet | null {
+    return this.run === null ? null : this.run.taken;
   }
 
   get done(): Promise<R> {
@@ -167,27 +218,33 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   }
 
   get signal(): AbortSignal {
-    if (this.controller === null) {
-      this.controller = new AbortController();
-      hubOf(this.controller.signal).owner = this;
-      if (this.abortedExit !== null) this.controller.abort(this.abortedExit);
+    const extras = (this.extras ??= new Extras());
+    if (extras.controller === null) {
+      extras.controller = new AbortController();
+      hubOf(extras.controller.signal).owner = this;
+      if (this.abortedExit !== null) extras.controller.abort(this.abortedExit);
     }
-    return this.controller.signal;
+    return extras.controller.signal;
   }
 
   get state(): GoroutineState {
     if (this.final !== null) return this.final;
-    return this.op !== null || this.suspended ? 'blocked' : 'running';
+    return this.op !== null || this.suspended() ? 'blocked' : 'running';
   }
 
   get finished(): boolean {
     return this.final !== null;
   }
 
+  /** A generator goroutine waiting on the promise it yielded (or frozen at its yield). */
+  private suspended(): boolean {
+    return this.run !== null && this.run.suspended;
+  }
+
   /** What the goroutine is blocked in, for diagnostics. */
   blockedOn(): string | null {
     if (this.op !== null) return this.op.describe();
-    if (this.suspended) return 'a promise';
+    if (this.suspended()) return 'a promise';
     return null;
   }
 
@@ -220,8 +277,9 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         return;
       }
       // A parent context's cancellation kills it (one shared listener per signal: signal-hub.ts).
-      this.parentLink = new AbortCallback((reason) => void this.kill(reason));
-      listen(signal, this.parentLink);
+      const link = new AbortCallback((reason) => void this.kill(reason));
+      (this.extras ??= new Extras()).parentLink = link;
+      listen(signal, link);
     }
     let body: Promise<R> | Generator<unknown, R, unknown>;
     // Started from a generator's step, an async body must not bind its ops to that generator
@@ -237,12 +295,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     }
     // Native promises first: the common case, and the cheapest test.
     if (!(body instanceof Promise) && isGenerator(body)) {
-      this.gen = body as Generator<unknown, R, unknown>;
-      this.taken = new TakenSet();
-      // Its steps run in its own async context (they are reactions registered by its code), but
-      // a kill arrives in the killer's: remember this one for the finally blocks (about 60 ns
-      // without AsyncLocalStorage, 110 ns with, on Node 20: see bench/context).
-      this.scope = new AsyncResource('gorx.goroutine', { requireManualDestroy: true });
+      this.run = new GenRun(body as Generator<unknown, R, unknown>);
       this.step(NEXT, undefined);
     } else if (body instanceof Promise) {
       // The reaction's own promise settles once `finish` has run (`bodyEnded` returns the wait
@@ -271,31 +324,32 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
 
   /** Drives the generator. Loops instead of recursing for synchronously available values. */
   private step(mode: number, arg: unknown): void {
-    const gen = this.gen!;
+    const run = this.run!;
+    const gen = run.gen;
     for (;;) {
-      this.stepId++;
-      this.suspended = false;
+      run.stepId++;
+      run.suspended = false;
       // Resumed with a result: its code has had every value taken so far.
-      if (mode !== RETURN) this.taken!.resumed();
+      if (mode !== RETURN) run.taken.resumed();
       let r: IteratorResult<unknown, R>;
       const saved = setCurrent(this);
-      this.stepping = true;
+      run.stepping = true;
       try {
         r = mode === NEXT ? gen.next(arg) : mode === THROW ? gen.throw(arg) : gen.return(arg as R);
       } catch (e) {
-        this.stepping = false;
+        run.stepping = false;
         setCurrent(saved);
         this.bodyEnded(false, e);
         return;
       }
-      this.stepping = false;
+      run.stepping = false;
       setCurrent(saved);
       if (r.done) {
         this.bodyEnded(true, r.value);
         return;
       }
       const y = r.value;
-      if (this.exit !== null && !this.returning) {
+      if (this.exit !== null && !run.returning) {
         if (!this.stopAtYield(y)) return;
         mode = RETURN;
         arg = undefined;
@@ -306,16 +360,16 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
         (typeof y === 'object' || typeof y === 'function') &&
         typeof (y as PromiseLike<unknown>).then === 'function'
       ) {
-        const id = this.stepId;
-        this.suspended = true;
-        this.taken!.yielded(y);
+        const id = run.stepId;
+        run.suspended = true;
+        run.taken.yielded(y);
         thenUntracked(
           y as PromiseLike<unknown>,
           (v) => {
-            if (id === this.stepId) this.step(NEXT, v);
+            if (id === run.stepId) this.step(NEXT, v);
           },
           (e: unknown) => {
-            if (id === this.stepId) this.step(THROW, e);
+            if (id === run.stepId) this.step(THROW, e);
           },
         );
         return;
@@ -340,11 +394,12 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       thenUntracked(y as PromiseLike<unknown>, noop, noop);
     }
     if (!this.interrupted) this.stopOwnCode();
+    const run = this.run!;
     if (this.childrenGone()) {
-      this.returning = true;
+      run.returning = true;
       return true;
     }
-    this.suspended = true;
+    run.suspended = true;
     return false;
   }
 
@@ -360,10 +415,10 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
       // right away, so its cleanup may overlap theirs. Either way `done` settles after them.
       const kids = this.children !== null && this.children.size > 0 ? [...this.children] : null;
       const children = kids === null ? null : Promise.all(kids.map((c) => c.kill(exit)));
-      if (this.stepping) {
+      if (this.run !== null && this.run.stepping) {
         // A kill from inside a generator step: the runner stops it at the yield it reaches.
-        this.abortedExit = exit;
-        this.controller?.abort(exit);
+        this.codeStopped = true;
+        this.extras?.controller?.abort(exit);
       } else {
         this.stopOwnCode();
       }
@@ -376,9 +431,10 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
 
   /** Runs a killed generator's finally blocks. Precondition: its children have finished. */
   private returnGenerator(): void {
-    if (this.final !== null || this.gen === null || this.returning || this.stepping) return;
-    this.returning = true;
-    this.scope!.runInAsyncScope(this.step, this, RETURN, undefined);
+    const run = this.run;
+    if (this.final !== null || run === null || run.returning || run.stepping) return;
+    run.returning = true;
+    run.scope.runInAsyncScope(this.step, this, RETURN, undefined);
   }
 
   private childrenGone(): boolean {
@@ -388,23 +444,25 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   /** Aborts the signal, withdraws every bound operation, puts back values not yet seen. */
   private stopOwnCode(): void {
     this.interrupted = true;
-    this.stepId++; // the pending yield's reaction is stale from now on: the generator is frozen
+    const run = this.run;
+    if (run !== null) run.stepId++; // the pending yield's reaction is stale: the generator is frozen
     const exit = this.exit!;
-    this.abortedExit = exit;
-    this.controller?.abort(exit);
+    this.codeStopped = true;
+    this.extras?.controller?.abort(exit);
     this.withdrawOps(exit);
-    if (this.taken !== null) this.taken.putBack();
+    if (run !== null) run.taken.putBack();
   }
 
   private withdrawOps(exit: GoroutineExit): void {
     const op = this.op;
     if (op !== null) killOp(op, exit);
-    if (this.moreOps !== null) for (const o of [...this.moreOps]) killOp(o, exit);
+    const more = this.extras?.moreOps;
+    if (more != null) for (const o of [...more]) killOp(o, exit);
   }
 
   /** The body ended. Returns, when its children must finish first, the promise of its finish. */
   private bodyEnded(ok: boolean, value: unknown): Promise<void> | undefined {
-    this.suspended = false;
+    if (this.run !== null) this.run.suspended = false;
     if (this.children !== null && this.children.size > 0) {
       const exit = this.exit ?? new GoroutineExit(undefined, 'parent goroutine ended');
       const kids = [...this.children];
@@ -418,13 +476,13 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     if (this.final !== null) return;
     removeLive(this as G<unknown>);
     this.parent?.children?.delete(this as G<unknown>);
-    if (this.parentLink !== null) {
-      unlisten(this.parentLink);
-      this.parentLink = null;
+    const extras = this.extras;
+    if (extras !== null && extras.parentLink !== null) {
+      unlisten(extras.parentLink);
+      extras.parentLink = null;
     }
-    this.gen = null;
-    this.taken = null;
-    this.scope = null;
+    this.run = null;
+    this.ended = null; // kill() returns a settled promise from now on (see exited)
     const awaited = this.donePromise !== null;
     if (ok && this.exit === null) {
       this.final = 'returned';
@@ -447,10 +505,12 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     }
     this.resolveDone = this.rejectDone = null;
     if (this.exit !== null) unwatchKill();
-    const resolveExited = this.resolveExited;
-    this.resolveExited = null;
-    this.exitedPromise = null;
-    if (resolveExited !== null) resolveExited();
+    if (extras !== null && extras.resolveExited !== null) {
+      const resolveExited = extras.resolveExited;
+      extras.resolveExited = null;
+      extras.exitedPromise = null;
+      resolveExited();
+    }
   }
 
   /**
@@ -474,18 +534,21 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   exited(): Promise<void> {
     if (this.final !== null) return Promise.resolve();
     if (this.ended !== null) return this.ended;
-    return (this.exitedPromise ??= new Promise<void>((resolve) => (this.resolveExited = resolve)));
+    const extras = (this.extras ??= new Extras());
+    return (extras.exitedPromise ??= new Promise<void>(
+      (resolve) => (extras.resolveExited = resolve),
+    ));
   }
 
   // Owner: the channel layer binds parked ops here and reports values taken for this step.
   bind(op: Parked): void {
     if (this.op === null) this.op = op;
-    else (this.moreOps ??= new Set()).add(op);
+    else ((this.extras ??= new Extras()).moreOps ??= new Set()).add(op);
   }
 
   unbind(op: Parked): void {
     if (this.op === op) this.op = null;
-    else this.moreOps?.delete(op);
+    else this.extras?.moreOps?.delete(op);
   }
 
   [Symbol.for('nodejs.util.inspect.custom')](): string {

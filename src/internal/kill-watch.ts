@@ -24,8 +24,12 @@ export const KILL_GRACE_MS = 1000;
 export interface Killed {
   readonly id: number;
   readonly name: string;
-  /** When it was killed (Date.now(), stamped one macrotask later), 0 until then. */
-  killedAt: number;
+  /**
+   * When it was killed (Date.now(), stamped one macrotask later), null until then. Not 0: V8
+   * stores a field that only ever held numbers, some not small integers, in a heap number of each
+   * record's own (16 B more per goroutine); one that holds null too refers to the shared `now`.
+   */
+  killedAt: number | null;
   warned: boolean;
   /** The next goroutine in the list of pending kills (null for the last, and when not in it). */
   nextKilled: Killed | null;
@@ -74,7 +78,7 @@ function stampAndArm(): void {
   checkQueued = false;
   const now = Date.now();
   dropFinished((g) => {
-    if (g.killedAt === 0) g.killedAt = now;
+    if (g.killedAt === null) g.killedAt = now;
   });
   if (timer === null) arm();
 }
@@ -82,7 +86,8 @@ function stampAndArm(): void {
 function arm(): void {
   let soonest = Infinity;
   for (let g = first; g !== null; g = g.nextKilled) {
-    if (!g.warned && g.killedAt < soonest) soonest = g.killedAt;
+    // One not stamped yet is stamped by the stampAndArm queued when it was killed.
+    if (!g.warned && g.killedAt !== null && g.killedAt < soonest) soonest = g.killedAt;
   }
   if (soonest === Infinity) return;
   timer = setTimeout(check, Math.max(0, soonest + KILL_GRACE_MS - Date.now()));
@@ -103,7 +108,7 @@ function check(): void {
   timer = null;
   const now = Date.now();
   dropFinished((g) => {
-    if (!g.warned && now - g.killedAt >= KILL_GRACE_MS) {
+    if (!g.warned && g.killedAt !== null && now - g.killedAt >= KILL_GRACE_MS) {
       g.warned = true;
       warn(g, now - g.killedAt);
     }

@@ -22,7 +22,8 @@ afterEach(cleanUp);
 
 /** True when the goroutine never created the AbortController behind `ctx.signal`. */
 function noController(g: unknown): boolean {
-  return (g as { controller: unknown }).controller === null;
+  const extras = (g as { extras: { controller: unknown } | null }).extras;
+  return extras === null || extras.controller === null;
 }
 
 /** Starts a goroutine blocked in `op(ctx)`, kills it with 'stop'; returns it and what `op` threw. */

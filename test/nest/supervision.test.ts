@@ -188,7 +188,8 @@ describe('heartbeat supervision', () => {
     await t.registry.stop('reader');
     expect(seen).toBeInstanceOf(GoroutineExit);
     // The run's goroutine never created the AbortController behind ctx.signal.
-    expect((gctx as { controller: unknown }).controller).toBeNull();
+    const extras = (gctx as { extras: { controller: unknown } | null }).extras;
+    expect(extras === null ? null : extras.controller).toBeNull();
     expect(ch.trySend(1)).toBe(false); // the receive was withdrawn, not left parked
   });
 
