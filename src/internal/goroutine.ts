@@ -265,6 +265,8 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
   startKilled(exit: GoroutineExit): void {
     addLive(this as G<unknown>);
     this.exit = exit;
+    // Stopped before its code ever ran: its ctx is aborted like that of any killed goroutine.
+    this.codeStopped = true;
     this.finish(false, exit);
   }
 
@@ -273,6 +275,7 @@ export class G<R> implements Goroutine<R>, GoContext, Owner {
     if (signal !== undefined) {
       if (signal.aborted) {
         this.exit = toExit(signal.reason);
+        this.codeStopped = true;
         this.finish(false, this.exit);
         return;
       }

@@ -10,6 +10,18 @@ import {
   type GoContext,
 } from 'gorx';
 import { flush } from '../helpers/leaks.js';
+
+/**
+ * A goroutine born killed has a context like that of any killed goroutine (the handle is that
+ * context at run time): its signal is aborted with the exit, and an operation given it rejects
+ * with the exit at once instead of waiting forever.
+ */
+async function expectStoppedContext(g: object, exit: unknown): Promise<void> {
+  const ctx = g as GoContext;
+  expect(ctx.signal.aborted).toBe(true);
+  expect(ctx.signal.reason).toBe(exit);
+  expect(await rejectionOf(chan<number>().recv(ctx))).toBe(exit);
+}
 import { cleanUp } from './support.js';
 import { rejectionOf, track } from '../helpers/promise-state.js';
 
@@ -207,9 +219,11 @@ describe('a parent that ends', () => {
       ran = true;
     });
     expect(late.state).toBe('killed');
-    expect(await rejectionOf(late.done)).toBeInstanceOf(GoroutineExit);
+    const exit = await rejectionOf(late.done);
+    expect(exit).toBeInstanceOf(GoroutineExit);
     await flush();
     expect(ran).toBe(false);
+    await expectStoppedContext(late, exit);
   });
 
   it('a child of a killed parent is born killed with the parent exit', async () => {
@@ -283,8 +297,10 @@ describe('options.signal', () => {
       { signal: AbortSignal.abort('before start') },
     );
     expect(g.state).toBe('killed');
-    expect(((await rejectionOf(g.done)) as GoroutineExit).reason).toBe('before start');
+    const exit = await rejectionOf(g.done);
+    expect((exit as GoroutineExit).reason).toBe('before start');
     expect(ran).toBe(false);
+    await expectStoppedContext(g, exit);
   });
 
   it('aborting it after the goroutine returned changes nothing', async () => {
