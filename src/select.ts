@@ -128,8 +128,7 @@ function selectNow<const Cs extends readonly SelectCase[]>(
   const stop = stopReason(opts, 'select');
   // Picked even when aborted: naming a promise case subscribes to it (see promise-case.ts), also
   // for a select that is aborted before it starts.
-  let chosen = checkAndPick(cases, 'select');
-  if (chosen === NOT_ALL_CHANNELS) chosen = pick(cases);
+  const chosen = checkedPick(cases, 'select');
   if (stop !== GO_ON) return rejectStopped(stop);
   if (chosen >= 0) {
     let result: RawResult;
@@ -183,8 +182,7 @@ export function trySelect<const Cs extends readonly SelectCase[]>(
     demandedCases(cases, undefined);
     chosen = pick(cases);
   } else {
-    chosen = checkAndPick(cases, 'trySelect');
-    if (chosen === NOT_ALL_CHANNELS) chosen = pick(cases);
+    chosen = checkedPick(cases, 'trySelect');
   }
   if (chosen < 0) return undefined;
   return commitNow(cases[chosen]!, chosen) as SelectResult<Cs>;
@@ -224,8 +222,7 @@ function selectCallbackNow<const Cs extends readonly SelectCase[]>(
   onResult: (result: SelectResult<Cs>) => void,
   onError: (error: unknown) => void,
 ): () => boolean {
-  let chosen = checkAndPick(cases, 'selectCallback');
-  if (chosen === NOT_ALL_CHANNELS) chosen = pick(cases);
+  const chosen = checkedPick(cases, 'selectCallback');
   if (chosen >= 0) {
     let result: RawResult;
     try {
@@ -260,6 +257,15 @@ function checkCases(cases: readonly SelectCase[], fn: string): void {
     }
     channelOf(c, i, fn);
   }
+}
+
+/**
+ * Checks the cases (TypeError naming `fn` on a bad one, before anything changes) and picks one
+ * ready case at random, or returns -1: one pass when every case is a channel case.
+ */
+function checkedPick(cases: readonly SelectCase[], fn: string): number {
+  const chosen = checkAndPick(cases, fn);
+  return chosen === NOT_ALL_CHANNELS ? pick(cases) : chosen;
 }
 
 /** What `checkAndPick` returns when some case is nil or a promise: `pick` decides then. */
