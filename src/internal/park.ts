@@ -2,8 +2,16 @@
  * Bookkeeping shared by every blocking operation ("parked op"): the process-wide list used by
  * deadlock detection, AbortSignal wiring, and binding to the goroutine that performs it.
  *
+ * A plain channel waiter is parked exactly while it is in its channel's wait queue, so it is found
+ * through the queue and not listed: parking it stores nothing into a long-lived object but the
+ * queue's own link (V8's write barrier takes its slow path for every store of a new object into an
+ * old one, and the list's head would be one more). The queues that may hold waiters are listed
+ * instead (`listQueue`), once, and an emptied queue leaves the list when the list is swept.
+ *
  * Invariants:
- * - an op is in the global list exactly while it is parked (between `park` and `unpark`);
+ * - an op parked by `park` is in the global list exactly while it is parked (until `unpark`); one
+ *   parked by `parkQueued` is in a listed queue exactly while it is parked (until `unparkQueued`);
+ * - `seq` orders ops by when they parked;
  * - an op given a foreign AbortSignal is linked in that signal's hub exactly while it is parked;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
@@ -116,6 +124,8 @@ export abstract class Parked implements AbortLink {
   // operation constructs one (see `declare` below and in the subclasses on the hot paths).
   declare gprev: Parked | null;
   declare gnext: Parked | null;
+  /** When it parked, in park order over every op (deadlock reports list ops oldest first). */
+  declare seq: number;
   declare owner: Owner | null;
   /** Promise mode: the promise the operation returned (to mark it handled when a kill ends it). */
   declare promise: Promise<unknown> | null;
@@ -135,6 +145,7 @@ export abstract class Parked implements AbortLink {
   constructor() {
     this.gprev = null;
     this.gnext = null;
+    this.seq = 0;
     this.owner = null;
     this.promise = null;
     this.hub = null;
@@ -183,6 +194,7 @@ export function setCurrent(owner: Owner | null): Owner | null {
 
 let head: Parked | null = null;
 let exitHooked = false;
+let parkSeq = 0;
 
 /** Registers a parked op. Precondition: the op is already enqueued on its channel(s). */
 export function park(op: Parked, opts: SignalOptions | undefined): void {
@@ -190,6 +202,21 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
   if (head !== null) head.gprev = op;
   head = op;
   if (!exitHooked) hookExit();
+  op.seq = ++parkSeq;
+  bind(op, opts);
+}
+
+/**
+ * Registers a parked op that is found through a listed queue (a plain channel waiter, see the
+ * top). Precondition: the op is already in a queue given to `listQueue`.
+ */
+export function parkQueued(op: Parked, opts: SignalOptions | undefined): void {
+  op.seq = ++parkSeq;
+  bind(op, opts);
+}
+
+/** Links `op` to its signal's hub or binds it to its goroutine. */
+function bind(op: Parked, opts: SignalOptions | undefined): void {
   let owner: Owner | null = null;
   if (opts !== undefined) {
     const named = ownerOf(opts);
@@ -219,23 +246,71 @@ export function unpark(op: Parked): void {
   else head = op.gnext;
   if (op.gnext !== null) op.gnext.gprev = op.gprev;
   op.gprev = op.gnext = null;
+  unparkQueued(op);
+}
+
+/** Undoes `parkQueued` (and the rest of `park`). Precondition: the op is parked. */
+export function unparkQueued(op: Parked): void {
   if (op.hub !== null) unlisten(op);
   // `owner` stays set: completion code still needs it (to record a value taken for a generator).
   if (op.owner !== null) op.owner.unbind(op);
 }
 
+/** A wait queue whose plain waiters are parked ops found through it (waiter.ts's WaitQ). */
+export interface OpQueue {
+  /** True while in the list of queues (set and cleared here only). */
+  listed: boolean;
+  /** Null when the queue is empty. */
+  readonly head: unknown;
+  /** Appends the parked ops it holds (its plain waiters) to `out`. */
+  collectOps(out: Parked[]): void;
+}
+
+/** Every queue that held a parked op since the last sweep (see `listQueue`). */
+let queues: OpQueue[] = [];
+/** The list is swept of empty queues when it grows this long. */
+let sweepAt = 64;
+
+/**
+ * Lists `q` among the queues that hold parked ops, if not yet. An emptied queue stays listed until
+ * the list is next swept, which happens when it has doubled since the last sweep: listing costs
+ * O(1) amortised, and the list holds at most about twice the queues that were last found holding
+ * ops, plus 64 (an empty queue holds nothing but itself).
+ */
+export function listQueue(q: OpQueue): void {
+  if (q.listed) return;
+  if (!exitHooked) hookExit();
+  if (queues.length >= sweepAt) sweepQueues();
+  q.listed = true;
+  queues.push(q);
+}
+
+function sweepQueues(): void {
+  const kept: OpQueue[] = [];
+  for (const q of queues) {
+    if (q.head !== null) kept.push(q);
+    else q.listed = false;
+  }
+  queues = kept;
+  sweepAt = Math.max(64, kept.length * 2);
+}
+
+/** Number of queues listed (tests: the list stays bounded). */
+export function listedQueueCount(): number {
+  return queues.length;
+}
+
 /** Number of parked ops (diagnostics and tests). */
 export function parkedCount(): number {
-  let n = 0;
-  for (let op = head; op !== null; op = op.gnext) n++;
-  return n;
+  return parkedOps().length;
 }
 
 /** Parked ops, newest first (diagnostics). */
 export function parkedOps(): Parked[] {
   const out: Parked[] = [];
   for (let op = head; op !== null; op = op.gnext) out.push(op);
-  return out;
+  for (const q of queues) if (q.head !== null) q.collectOps(out);
+  return out.sort((a, b) => b.seq - a.seq);
 }
 
 /** Renders the deadlock message body; installed by the goroutine runtime (goroutines.ts). */
@@ -270,7 +345,7 @@ export const DEADLOCK_HEADLINE = 'all goroutines are asleep - deadlock!';
 function onBeforeExit(): void {
   const blocked: Parked[] = [];
   const listening: Parked[] = [];
-  for (let op = head; op !== null; op = op.gnext) (op.listener ? listening : blocked).push(op);
+  for (const op of parkedOps()) (op.listener ? listening : blocked).push(op);
   if (blocked.length === 0) {
     deadlockRounds = 0;
     return;

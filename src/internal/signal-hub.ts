@@ -189,9 +189,15 @@ function heldWhileListened(signal: AbortSignal): boolean {
 /** Hubs of signals that cannot take a property (frozen, sealed): rare, so looked up last. */
 const sideHubs = new WeakMap<object, Hub>();
 
-/** The hub of `signal`, made on first use. */
+/**
+ * The hub of `signal`, made on first use. Small enough for V8 to inline into every operation
+ * without spending much of its inlining budget there: the lookup is out of line.
+ */
 export function hubOf(signal: AbortSignal): Hub {
-  if (signal === lastSignal) return lastHub!;
+  return signal === lastSignal ? lastHub! : lookUpHub(signal);
+}
+
+function lookUpHub(signal: AbortSignal): Hub {
   const s = signal as unknown as { [kHub]?: Hub };
   let hub = s[kHub] ?? sideHubs.get(signal);
   if (hub === undefined) {
@@ -223,7 +229,11 @@ export function isAborted(signal: AbortSignal, hub: Hub | undefined): boolean {
  * goroutine's own `ctx.signal`.
  */
 export function existingHub(signal: unknown): Hub | undefined {
-  if (signal === lastSignal) return lastHub!;
+  // Small, like `hubOf`.
+  return signal === lastSignal ? lastHub! : findHub(signal);
+}
+
+function findHub(signal: unknown): Hub | undefined {
   if (typeof signal !== 'object' || signal === null) return undefined;
   let hub = (signal as { [kHub]?: Hub })[kHub];
   if (hub === undefined) {

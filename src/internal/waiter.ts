@@ -13,7 +13,7 @@
  */
 import { ChannelClosedError } from '../errors.js';
 import type { RecvCallback, SignalOptions } from '../types.js';
-import { Parked, park, setCurrent, unpark } from './park.js';
+import { type OpQueue, Parked, listQueue, parkQueued, setCurrent, unparkQueued } from './park.js';
 import { type Taken, type TakenFrom, fill } from './taken.js';
 import { defer, resume } from './yield.js';
 
@@ -82,9 +82,22 @@ export interface Queued {
  * into it takes the write barrier's slow path; a push onto a non-empty queue stores into waiters
  * only (a select with two cases on one channel pushes twice).
  */
-export class WaitQ {
+export class WaitQ implements OpQueue {
   /** The longest-waiting waiter, or null when the queue is empty. */
   head: Queued | null = null;
+  /** Listed among the queues that hold parked ops (park.ts sets it, see `listQueue`). */
+  listed = false;
+
+  /** Appends its plain waiters (parked ops; a select's case waiters are not: their select is). */
+  collectOps(out: Parked[]): void {
+    const first = this.head;
+    if (first === null) return;
+    let w: Queued = first;
+    do {
+      if (w instanceof Waiter) out.push(w);
+      w = w.next!;
+    } while (w !== first);
+  }
 
   /** Appends. Precondition: `w.q === null`. */
   push(w: Queued): void {
@@ -223,7 +236,7 @@ export class Waiter extends Parked implements Queued {
 
   /** Callback mode: runs the callback (with `current` cleared); re-arms a persistent receiver. */
   private doneCallback(value: unknown, ok: boolean, error: unknown): void {
-    unpark(this);
+    unparkQueued(this);
     const cb = this.cb!;
     this.cb = null;
     const saved = setCurrent(null);
@@ -237,7 +250,7 @@ export class Waiter extends Parked implements Queued {
 
   /** Promise mode: resolves with the value (recording it for a generator), or rejects. */
   private donePromise(value: unknown, ok: boolean, error: unknown): void {
-    unpark(this);
+    unparkQueued(this);
     if (ok) {
       if (this.rec !== null) fill(this.rec, this.ch, value);
       const resolve = this.resolve!;
@@ -261,7 +274,7 @@ export class Waiter extends Parked implements Queued {
     if (this.listens === REPEATING) this.listens = LISTENER;
     if (this.q === null) return false;
     this.q.remove(this);
-    unpark(this);
+    unparkQueued(this);
     return true;
   }
 
@@ -287,9 +300,10 @@ export class Waiter extends Parked implements Queued {
     return `${this.kind === RECV ? 'recv on' : 'send on'} ${this.ch.describe()}`;
   }
 
-  /** Enqueues and registers a plain (non-select) waiter. */
+  /** Enqueues and registers a plain (non-select) waiter: parked ops find it through its queue. */
   parkOn(q: WaitQ, opts: SignalOptions | undefined): void {
     q.push(this);
-    park(this, opts);
+    listQueue(q);
+    parkQueued(this, opts);
   }
 }
