@@ -116,7 +116,11 @@ export function select<const Cs extends readonly SelectCase[]>(
   cases: Cs,
   opts?: SignalOptions,
 ): Promise<SelectResult<Cs>> {
-  return demandedCases(cases, selectNow(cases, opts));
+  const p = selectNow(cases, opts);
+  // Checked here, not only inside demandedCases: V8 then does not inline the loop over the cases
+  // that almost every select skips.
+  if (demandsPending()) demandedCases(cases, undefined);
+  return p;
 }
 
 function selectNow<const Cs extends readonly SelectCase[]>(
