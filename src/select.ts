@@ -116,7 +116,11 @@ export function select<const Cs extends readonly SelectCase[]>(
   cases: Cs,
   opts?: SignalOptions,
 ): Promise<SelectResult<Cs>> {
-  return demandedCases(cases, selectNow(cases, opts));
+  const p = selectNow(cases, opts);
+  // Checked here, not only inside demandedCases: V8 then does not inline the loop over the cases
+  // that almost every select skips.
+  if (demandsPending()) demandedCases(cases, undefined);
+  return p;
 }
 
 function selectNow<const Cs extends readonly SelectCase[]>(
@@ -287,8 +291,13 @@ function checkAndPick(cases: readonly SelectCase[], fn: string): number {
       checkCases(cases, fn);
       return NOT_ALL_CHANNELS;
     }
-    if (c.kind !== 'recv' && c.kind !== 'send') throw notACase(c, i, fn);
-    if (channelReady(c.ch, c.kind) && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
+    // channelReady spelled out: one test of the kind both validates the case and picks the check.
+    const ch = c.ch;
+    let ready: boolean;
+    if (c.kind === 'recv') ready = ch.recvReady() || ch.isClosed;
+    else if (c.kind === 'send') ready = ch.isClosed || ch.sendReady();
+    else throw notACase(c, i, fn);
+    if (ready && (++seen === 1 || Math.random() * seen < 1)) chosen = i;
   }
   return chosen;
 }

@@ -51,24 +51,19 @@ export class SelectOp extends Parked {
   }
 
   /**
-   * A promise-mode select with its promise (`promise`). The promise's executor is one shared
-   * function, not a closure per select: it finds the select being made in `opening`.
+   * A promise-mode select with its promise (`promise`).
    * Promise mode: results are deferred when the turn's budget is spent; callbacks never are.
    */
   static promised(): SelectOp {
     const op = new SelectOp(null, null);
-    SelectOp.opening = op;
-    op.promise = new Promise(SelectOp.open);
-    SelectOp.opening = null;
+    // A closure executor, not one shared function that finds the select in a static field: V8
+    // inlines the executor into the caller, where the static field cost a store with a write
+    // barrier and a call per select (about 4% of a parked select's instructions).
+    op.promise = new Promise<RawResult>((resolve, reject) => {
+      op.onResult = resolve;
+      op.onError = reject;
+    });
     return op;
-  }
-
-  private static opening: SelectOp | null = null;
-
-  private static open(this: void, resolve: OnResult, reject: OnError): void {
-    const op = SelectOp.opening!;
-    op.onResult = resolve;
-    op.onError = reject;
   }
 
   /** Adds a channel case. Precondition: not yet parked; `w.sel` is this select. */
@@ -80,8 +75,13 @@ export class SelectOp extends Parked {
 
   /** True when the last waiter queued on `q` is one of this select's. */
   isLastIn(q: WaitQ): boolean {
-    const last = q.head?.prev;
-    return last instanceof CaseWaiter && last.sel === this;
+    const first = q.head;
+    if (first === null) return false;
+    const last = first.prev!;
+    // Tested by its constructor, not `instanceof`: the tail is a CaseWaiter or a plain Waiter,
+    // and V8 answers `instanceof` on such a mix by walking the prototype chain (60 instructions
+    // more per parked 4-case select of the benchmark).
+    return last.constructor === CaseWaiter && (last as CaseWaiter).sel === this;
   }
 
   /** Adds a pending promise case. Precondition: not yet parked; `s` is pending. */

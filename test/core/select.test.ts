@@ -366,6 +366,11 @@ describe('bad cases', () => {
     ['a plain object', [recv(c), {}], /case 1 is not a select case/],
     ['null', [null], /case 0 is not a select case/],
     ['a channel', [recv(c), send(c, 1), c], /case 2 is not a select case/],
+    [
+      'an unknown kind on a channel',
+      [recv(c), { kind: 'peek', ch: c }],
+      /case 1 is not a select case/,
+    ],
     ['a number in recv()', [recv(42 as unknown as Chan<number>)], /case 0 has a number/],
     ['a promise in send()', [recv(c), send(Promise.resolve() as never, 1)], /case 1 has an object/],
   ];
@@ -392,6 +397,10 @@ describe('bad cases', () => {
     const ready = chan<number>(1);
     ready.trySend(1);
     expect(() => trySelect([recv(ready), {} as SelectCase])).toThrow(TypeError);
+    expect(ready.length).toBe(1);
+    const peek = { kind: 'peek', ch: ready } as unknown as SelectCase;
+    expect(() => trySelect([recv(ready), peek])).toThrow(/case 1 is not a select case/);
+    expect(() => select([recv(ready), peek])).toThrow(/case 1 is not a select case/);
     expect(ready.length).toBe(1);
   });
 });
