@@ -195,6 +195,29 @@ export function setCurrent(owner: Owner | null): Owner | null {
 let head: Parked | null = null;
 let exitHooked = false;
 let parkSeq = 0;
+/**
+ * `seq` stays a small integer: past 2^31 V8 would change the field to a double in every op's hidden
+ * class (a deoptimization, then a boxed number per op). The parked ops are renumbered first.
+ */
+const SEQ_LIMIT = 2 ** 30;
+
+function nextSeq(): number {
+  if (parkSeq >= SEQ_LIMIT) renumber();
+  return ++parkSeq;
+}
+
+/** Numbers the parked ops 1..n, oldest first, keeping their order. */
+function renumber(): void {
+  const ops = parkedOps(); // newest first
+  let seq = ops.length;
+  for (const op of ops) op.seq = seq--;
+  parkSeq = ops.length;
+}
+
+/** Tests only: makes the next `seq` follow `seq` (to reach the renumbering). */
+export function setParkSeq(seq: number): void {
+  parkSeq = seq;
+}
 
 /** Registers a parked op. Precondition: the op is already enqueued on its channel(s). */
 export function park(op: Parked, opts: SignalOptions | undefined): void {
@@ -202,7 +225,7 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
   if (head !== null) head.gprev = op;
   head = op;
   if (!exitHooked) hookExit();
-  op.seq = ++parkSeq;
+  op.seq = nextSeq();
   bind(op, opts);
 }
 
@@ -211,7 +234,7 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
  * top). Precondition: the op is already in a queue given to `listQueue`.
  */
 export function parkQueued(op: Parked, opts: SignalOptions | undefined): void {
-  op.seq = ++parkSeq;
+  op.seq = nextSeq();
   bind(op, opts);
 }
 

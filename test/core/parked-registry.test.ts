@@ -3,7 +3,7 @@
 // park order, leave it when they complete, and the list of queues stays bounded.
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { chan, recv, select, sleep } from '../../src/index.js';
-import { listedQueueCount, parkedCount, parkedOps } from '../../src/internal/park.js';
+import { listedQueueCount, parkedCount, parkedOps, setParkSeq } from '../../src/internal/park.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
 import { settle } from '../helpers/turns.js';
 
@@ -45,7 +45,12 @@ describe('parked operations', () => {
   });
 
   it('finds a waiter parked on a queue again after the list was swept', async () => {
-    // Park and release on many channels: the list is swept of their emptied queues.
+    // One long-lived channel whose queue is listed, emptied, then swept from the list while empty.
+    const reused = chan<number>(0, { name: 'reused' });
+    const first = reused.recv();
+    reused.trySend(-1);
+    expect(await first).toBe(-1);
+    // Park and release on many channels: the list is swept of their emptied queues, and of reused's.
     for (let i = 0; i < 300; i++) {
       const c = chan<number>(0);
       const p = c.recv();
@@ -53,10 +58,10 @@ describe('parked operations', () => {
       expect(await p).toBe(i);
     }
     expect(listedQueueCount()).toBeLessThanOrEqual(128);
-    const c = chan<number>(0, { name: 'late' });
-    const p = c.recv();
-    expect(described()).toEqual(['recv on chan "late"']);
-    c.close();
+    // Parking on the swept queue lists it again.
+    const p = reused.recv();
+    expect(described()).toEqual(['recv on chan "reused"']);
+    reused.close();
     await expect(p).rejects.toThrow('receive from closed channel');
   });
 
@@ -74,5 +79,29 @@ describe('parked operations', () => {
     held.forEach((c, i) => c.trySend(i));
     expect(await Promise.all(waiting)).toEqual(held.map((_, i) => i));
     await settle();
+  });
+
+  it('renumbers the parked ops before their sequence number outgrows a small integer', async () => {
+    jest.useFakeTimers();
+    const a = chan<number>(0, { name: 'a' });
+    const b = chan<number>(0, { name: 'b' });
+    setParkSeq(2 ** 30 - 2);
+    const r1 = a.recv(); // 2^30 - 1
+    const nap = sleep(1000); // 2^30
+    // The limit is reached: the parked ops are renumbered (this one, queued already, first as the
+    // oldest: 1, then r1 2, nap 3) and this one then takes the next number, 4.
+    const r2 = b.recv();
+    const seqs = parkedOps().map((op) => op.seq);
+    expect(seqs).toEqual([4, 3, 2]);
+    expect(described()).toEqual([
+      'recv on chan "b"',
+      expect.stringContaining('sleep'),
+      'recv on chan "a"',
+    ]);
+    a.trySend(1);
+    b.trySend(2);
+    expect([await r1, await r2]).toEqual([1, 2]);
+    jest.advanceTimersByTime(1000);
+    await nap;
   });
 });
