@@ -100,6 +100,15 @@ export class Results {
       : stats(list.map((s) => s.value)).median;
   }
 
+  /** Arithmetic mean of the samples (every round's garbage collection counted in proportion). */
+  mean(bench: string, impl: string): number | undefined {
+    const list = this.data.get(bench)?.get(impl);
+    if (list === undefined || list.length === 0) return undefined;
+    let sum = 0;
+    for (const s of list) sum += s.value;
+    return sum / list.length;
+  }
+
   /**
    * Median over the rounds of `a`'s sample divided by `b`'s sample of the same round (samples are
    * added in round order): less sensitive to the machine's drift than a ratio of two medians,

@@ -91,6 +91,10 @@ async function main(): Promise<void> {
   // process the kill ratio swung from 0.56x to 0.97x depending on which rows ran before it. So
   // `goroutineProcesses` processes per implementation, started in rotating order, each run
   // `warmup` + a share of `goroutineRounds` rounds; samples are paired by process and round.
+  // Each benchmark has processes of its own too: a kill round's setup (10,000 blocked goroutines,
+  // untimed) allocated about a young generation's worth, so in a process shared with spawn rounds
+  // it triggered the scavenges that the spawns' own garbage had brought near, and spawn windows
+  // were timed with their collections billed to the kill setup.
   const goroutineBenches = ['spawn', 'kill'].filter(wanted);
   const processes = quick ? 1 : 5;
   const perProcess = Math.max(1, Math.ceil(goroutineRounds / processes));
@@ -100,14 +104,16 @@ async function main(): Promise<void> {
       `goroutine benchmarks: ${goroutineBenches.join(', ')}; ${processes} process(es) x ${perProcess} rounds per implementation`,
     );
     for (let p = 0; p < processes; p++) {
-      for (let k = 0; k < impls.length; k++) {
-        const impl = impls[(k + p) % impls.length]!;
-        const out = child('goroutines', impl, n, {
-          BENCH_CHILD_BENCHES: goroutineBenches.join(','),
-          BENCH_CHILD_WARMUP: String(warmup),
-          BENCH_CHILD_ROUNDS: String(perProcess),
-        }) as unknown as { samples: Sample[] };
-        for (const s of out.samples) results.add(s);
+      for (const bench of goroutineBenches) {
+        for (let k = 0; k < impls.length; k++) {
+          const impl = impls[(k + p) % impls.length]!;
+          const out = child('goroutines', impl, n, {
+            BENCH_CHILD_BENCHES: bench,
+            BENCH_CHILD_WARMUP: String(warmup),
+            BENCH_CHILD_ROUNDS: String(perProcess),
+          }) as unknown as { samples: Sample[] };
+          for (const s of out.samples) results.add(s);
+        }
       }
       // Go's spawn and kill, as many rounds as each implementation ran in this process round.
       for (let r = 0; go !== null && r < perProcess; r++) {
