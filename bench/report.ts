@@ -262,14 +262,19 @@ export function checkTargets(results: Results): Target[] {
     }
   }
   // Issue 14 item 4: ratios to the floor, and goroutine lifecycle against Effect.
-  const vs = (bench: string, impl: string, ref: string, limit: number): void => {
+  // `withMeans`: the ratio of the means beside that of the medians (see spawn and kill below).
+  const vs = (bench: string, impl: string, ref: string, limit: number, withMeans = false): void => {
     const m = results.median(bench, impl);
     const r0 = results.median(bench, ref);
     const r = m !== undefined && r0 !== undefined ? m / r0 : undefined;
-    t.push({
-      text: `${impl} ${bench} <= ${limit}x ${ref}: ${r === undefined ? 'not measured' : `${r.toFixed(2)}x`}`,
-      met: r === undefined ? undefined : r <= limit,
-    });
+    let text = `${impl} ${bench} <= ${limit}x ${ref}: ${r === undefined ? 'not measured' : `${r.toFixed(2)}x`}`;
+    if (withMeans) {
+      const a = results.mean(bench, impl);
+      const a0 = results.mean(bench, ref);
+      const means = a !== undefined && a0 !== undefined ? `${(a / a0).toFixed(2)}x` : '–';
+      text += ` (ratio of the medians; of the means ${means})`;
+    }
+    t.push({ text, met: r === undefined ? undefined : r <= limit });
   };
   for (const b of ['chan_sync', 'chan_buff', 'chan_async', 'select', 'ping_pong']) {
     vs(b, idi, 'floor', 1.2);
@@ -298,24 +303,8 @@ export function checkTargets(results: Results): Target[] {
   // A round of 10,000 allocates about one young-generation cycle, so whether a scavenge falls inside
   // a timed window decides a sample, and the median depends on where collections land (see
   // docs/benchmarks.md, "Spawn and kill, session 6"); the mean counts them in proportion.
-  const vsEffect = (bench: string, limit: number): void => {
-    const impl = 'gorx go(async)';
-    const ref = 'Effect fork';
-    const m = results.median(bench, impl);
-    const m0 = results.median(bench, ref);
-    const a = results.mean(bench, impl);
-    const a0 = results.mean(bench, ref);
-    const r = m !== undefined && m0 !== undefined ? m / m0 : undefined;
-    const means = a !== undefined && a0 !== undefined ? `${(a / a0).toFixed(2)}x` : '–';
-    t.push({
-      text:
-        `${impl} ${bench} <= ${limit}x ${ref}: ${r === undefined ? 'not measured' : `${r.toFixed(2)}x`}` +
-        ` (ratio of the medians; of the means ${means})`,
-      met: r === undefined ? undefined : r <= limit,
-    });
-  };
-  vsEffect('spawn', 0.5);
-  vsEffect('kill', 0.6);
+  vs('spawn', 'gorx go(async)', 'Effect fork', 0.5, true);
+  vs('kill', 'gorx go(async)', 'Effect fork', 0.6, true);
   const mem = (bench: string, impl: string, field: 'bytesPerG' | 'heapPerG'): void => {
     const list = results.data.get(bench)?.get(impl);
     const vals = list?.map((s) => s[field]).filter((x): x is number => x !== undefined) ?? [];
