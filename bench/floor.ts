@@ -16,7 +16,7 @@
 import { type Case, now, sink, sumBelow, verify } from './harness.js';
 
 /** A growable ring buffer: O(1) push and shift without `Array.prototype.shift`'s copying. */
-class Fifo<T> {
+export class Fifo<T> {
   private items: (T | undefined)[] = new Array<T | undefined>(16);
   private head = 0;
   length = 0;
@@ -25,6 +25,18 @@ class Fifo<T> {
     if (this.length === this.items.length) this.grow();
     this.items[(this.head + this.length) & (this.items.length - 1)] = v;
     this.length++;
+  }
+
+  /** The oldest item, left in place, or undefined when empty. */
+  peek(): T | undefined {
+    return this.length === 0 ? undefined : this.items[this.head];
+  }
+
+  /** The newest item, left in place, or undefined when empty. */
+  last(): T | undefined {
+    return this.length === 0
+      ? undefined
+      : this.items[(this.head + this.length - 1) & (this.items.length - 1)];
   }
 
   /** The oldest item, or undefined when empty. */
@@ -139,38 +151,50 @@ function recvFloor(capacity: number, fast: boolean) {
   };
 }
 
-/** The exchanges of the select benchmark: partner "send k, receive", main "receive, send". */
+/**
+ * The exchanges of the select benchmark: partner "send k, receive", main "receive, send". The
+ * fast-path variant tries first and awaits only when the try fails, in both loops, as gorx's
+ * try-first select and partner do (`trySelect(cases) ?? await select(cases)`).
+ */
 function selectFloor(fast: boolean) {
-  const send = fast
-    ? async (c: FloorChan<number>, v: number): Promise<void> => {
-        if (!c.trySend(v)) await c.send(v);
-      }
-    : (c: FloorChan<number>, v: number): Promise<void> => c.send(v);
-  const recv = fast
-    ? async (c: FloorChan<number>): Promise<number> => {
-        const v = c.tryRecv();
-        return v !== EMPTY ? v : c.recv();
-      }
-    : (c: FloorChan<number>): Promise<number> => c.recv();
   return async (n: number): Promise<number> => {
     const c = new FloorChan<number>(0);
     let partnerOk = true;
-    const partner = later(async () => {
-      for (let k = 0; k < n >> 1; k++) {
-        await send(c, k);
-        if ((await recv(c)) !== k) partnerOk = false;
-      }
-    });
+    const partner = later(
+      fast
+        ? async () => {
+            for (let k = 0; k < n >> 1; k++) {
+              if (!c.trySend(k)) await c.send(k);
+              const r = c.tryRecv();
+              if ((r !== EMPTY ? r : await c.recv()) !== k) partnerOk = false;
+            }
+          }
+        : async () => {
+            for (let k = 0; k < n >> 1; k++) {
+              await c.send(k);
+              if ((await c.recv()) !== k) partnerOk = false;
+            }
+          },
+    );
     const t0 = now();
     let received = 0;
     let sent = 0;
     for (let i = 0; i < n; i++) {
       if ((i & 1) === 0) {
-        const v = await recv(c);
+        let v: number;
+        if (fast) {
+          const r = c.tryRecv();
+          v = r !== EMPTY ? r : await c.recv();
+        } else {
+          v = await c.recv();
+        }
         verify(v === received, `floor select received ${v}, want ${received}`);
         received++;
+      } else if (fast) {
+        if (!c.trySend(sent)) await c.send(sent);
+        sent++;
       } else {
-        await send(c, sent++);
+        await c.send(sent++);
       }
     }
     const ns = now() - t0;

@@ -25,6 +25,7 @@ import { goReference } from './go-reference.js';
 import { Results, roundRobin, type Sample } from './harness.js';
 import { peerChannelCases } from './peer-channels.js';
 import { floorCases } from './floor.js';
+import { floorSelectCases } from './floor-select.js';
 import { renderReport } from './report.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -75,9 +76,12 @@ async function main(): Promise<void> {
   const results = new Results();
 
   // The channel benchmarks: one process, interleaved round-robin.
-  const channelCases = [...floorCases(), ...gorxChannelCases(), ...peerChannelCases()].filter((c) =>
-    wanted(c.bench),
-  );
+  const channelCases = [
+    ...floorCases(),
+    ...floorSelectCases(),
+    ...gorxChannelCases(),
+    ...peerChannelCases(),
+  ].filter((c) => wanted(c.bench));
   if (channelCases.length > 0) {
     const benches = new Set(channelCases.map((c) => c.bench));
     log(`in-process benchmarks: ${[...benches].join(', ')}; n=${n}`);

@@ -67,6 +67,15 @@ const FLOOR_OF: Record<string, string> = {
   'gorx fast-path': 'floor fast-path',
 };
 
+/**
+ * The selecting floor (floor-select.ts) of each floor: a reference beside the issue's floor for the
+ * `select` benchmark only, which says what selecting itself costs (no target is judged against it).
+ */
+const SELECTING_FLOOR_OF: Record<string, string> = {
+  floor: 'selecting floor',
+  'floor fast-path': 'selecting floor fast-path',
+};
+
 /** select_default is synchronous in every style: its floor is the fast-path one. */
 function floorFor(bench: string, impl: string): string | undefined {
   if (bench === 'select_default') return 'floor fast-path';
@@ -76,8 +85,8 @@ function floorFor(bench: string, impl: string): string | undefined {
 /** Every gorx channel row as a ratio to its floor and to Go, with the spread of its samples. */
 export function renderFloorRatios(results: Results): string {
   const out = [
-    '| benchmark | gorx style | median ns/op (IQR) | floor used | ÷ floor | ÷ Go |',
-    '|---|---|---:|---|---:|---:|',
+    '| benchmark | gorx style | median ns/op (IQR) | floor used | ÷ floor | ÷ selecting floor | ÷ Go |',
+    '|---|---|---:|---|---:|---:|---:|',
   ];
   for (const bench of CHANNEL_BENCHES) {
     for (const impl of Object.keys(FLOOR_OF)) {
@@ -87,9 +96,11 @@ export function renderFloorRatios(results: Results): string {
       const floorImpl = floorFor(bench, impl)!;
       const fl = results.median(bench, floorImpl);
       const go = results.median(bench, 'go');
+      const sf = results.median(bench, SELECTING_FLOOR_OF[floorImpl] ?? '');
       out.push(
         `| ${bench} | ${impl} | ${fmt(st.median)} (${fmt(st.q1)}–${fmt(st.q3)}) | ${floorImpl} | ` +
           `${ratio(fl === undefined ? undefined : st.median / fl)} | ` +
+          `${ratio(sf === undefined ? undefined : st.median / sf)} | ` +
           `${ratio(go === undefined ? undefined : st.median / go)} |`,
       );
     }
@@ -136,6 +147,8 @@ const CHANNEL_IMPLS = [
   'go',
   'floor',
   'floor fast-path',
+  'selecting floor',
+  'selecting floor fast-path',
   'gorx idiomatic',
   'gorx idiomatic + signal',
   'gorx fast-path',
