@@ -17,7 +17,7 @@
  * deadlock detection, no promise cases either. Like gorx, a case repeating an earlier case's channel and direction is
  * not queued (it could never fire first).
  */
-import { type Case, now, verify } from './harness.js';
+import { type Case, fail, now, verify } from './harness.js';
 import { EMPTY, Fifo } from './floor.js';
 
 /** The select a waiter belongs to; `done` once one of its cases fired. */
@@ -202,7 +202,7 @@ function selectingFloor(fast: boolean) {
       ];
       const r = (fast ? floorTrySelect(cases) : undefined) ?? (await floorSelect(cases));
       if (r.index === 1 || r.index === 3) {
-        verify(r.value === received, `selecting floor received ${r.value}, want ${received}`);
+        if (r.value !== received) fail(`selecting floor received ${r.value}, want ${received}`);
         received++;
       } else {
         sent++;

@@ -13,7 +13,7 @@
  * performing (the partner alternates send and receive, so the selects alternate receive and send);
  * its `select_default` is the four failing tries of a select that takes its default.
  */
-import { type Case, now, sink, sumBelow, verify } from './harness.js';
+import { type Case, fail, now, sink, sumBelow, verify } from './harness.js';
 
 /** A growable ring buffer: O(1) push and shift without `Array.prototype.shift`'s copying. */
 export class Fifo<T> {
@@ -188,7 +188,7 @@ function selectFloor(fast: boolean) {
         } else {
           v = await c.recv();
         }
-        verify(v === received, `floor select received ${v}, want ${received}`);
+        if (v !== received) fail(`floor select received ${v}, want ${received}`);
         received++;
       } else if (fast) {
         if (!c.trySend(sent)) await c.send(sent);

@@ -7,7 +7,7 @@
  * run when the main task blocks, so the timed part includes their work in every implementation.
  */
 import { ChannelClosedError, type Chan, chan, recv, select, send, trySelect } from 'gorx';
-import { type Case, now, sink, sumBelow, verify } from './harness.js';
+import { type Case, fail, now, sink, sumBelow, verify } from './harness.js';
 
 const later = <T>(fn: () => Promise<T>): Promise<T> => Promise.resolve().then(fn);
 
@@ -97,7 +97,7 @@ class SelectTally {
   sent = 0;
   take(index: number, value: number | undefined): void {
     if (index === 1 || index === 3) {
-      verify(value === this.received, `select received ${value}, want ${this.received}`);
+      if (value !== this.received) fail(`select received ${value}, want ${this.received}`);
       this.received++;
     } else {
       this.sent++;

@@ -9,7 +9,7 @@
 import csp, { type Instruction } from 'js-csp';
 import { Chan, Select, recv as tsRecv, send as tsSend } from 'ts-chan';
 import { Effect, Fiber, Queue } from 'effect';
-import { type Case, now, sink, sumBelow, verify } from './harness.js';
+import { type Case, fail, now, sink, sumBelow, verify } from './harness.js';
 
 const later = (fn: () => Promise<void>): Promise<void> => Promise.resolve().then(fn);
 
@@ -58,7 +58,7 @@ async function tsSelect(n: number): Promise<number> {
     const k = await sel.wait();
     if (k === 1 || k === 3) {
       const v = sel.recv(sel.cases[k as 1 | 3]).value;
-      verify(v === received, `ts-chan select received ${v}, want ${received}`);
+      if (v !== received) fail(`ts-chan select received ${v}, want ${received}`);
       received++;
     } else {
       sent++;
