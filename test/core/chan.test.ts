@@ -5,7 +5,7 @@ import { inspect } from 'node:util';
 import { ChannelClosedError, chan, isChan, recv, select, send } from 'gorx';
 import { parkedCount } from '../../src/internal/park.js';
 import { expectNothingLeft } from '../helpers/leaks.js';
-import { expectIdle } from './support.js';
+import { expectIdle, impl } from './support.js';
 import { proceeds, track } from '../helpers/promise-state.js';
 import { settle } from '../helpers/turns.js';
 
@@ -510,6 +510,47 @@ describe('trySend and tryRecv', () => {
     expect(s.result.state).toBe('fulfilled');
     expect(ch.length).toBe(1);
     expect(ch.tryRecv()).toEqual({ ok: true, value: 2 });
+  });
+
+  it('every successful tryRecv returns a result of its own', () => {
+    const ch = chan<number>(2);
+    ch.trySend(1);
+    ch.trySend(2);
+    const first = ch.tryRecv();
+    const second = ch.tryRecv();
+    expect(second).not.toBe(first);
+    expect(first).toEqual({ ok: true, value: 1 });
+    expect(second).toEqual({ ok: true, value: 2 });
+  });
+
+  it('tryRecv takes from a waiting sender of an unbuffered channel, without take watches', async () => {
+    const ch = chan<number>();
+    let watched = 0;
+    const unwatch = impl(ch).addTakeWatch(() => watched++);
+    const s = track(ch.send(5));
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 5 });
+    expect(ch.tryRecv()).toEqual({ ok: false, closed: false });
+    await settle();
+    expect(s.result.state).toBe('fulfilled');
+    expect(watched).toBe(0);
+    unwatch();
+    expectIdle(ch);
+  });
+
+  it('tryRecv from the buffer runs the take watches once the refill from a waiting sender is done', async () => {
+    const ch = chan<number>(1);
+    const lengths: number[] = [];
+    const unwatch = impl(ch).addTakeWatch(() => lengths.push(ch.length));
+    ch.trySend(1);
+    const s = track(ch.send(2));
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 1 });
+    expect(lengths).toEqual([1]);
+    expect(ch.tryRecv()).toEqual({ ok: true, value: 2 });
+    expect(lengths).toEqual([1, 0]);
+    await settle();
+    expect(s.result.state).toBe('fulfilled');
+    unwatch();
+    expectIdle(ch);
   });
 });
 
