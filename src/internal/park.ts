@@ -12,8 +12,7 @@
  * - an op parked by `park` is in the global list exactly while it is parked (until `unpark`); one
  *   parked by `parkQueued` is in a listed queue exactly while it is parked (until `unparkQueued`);
  * - `seq` orders ops by when they parked;
- * - an op given a foreign AbortSignal has that signal's hub as `hub` exactly while it is parked:
- *   linked into the hub (`park`), or bound to it with its queue noted there (`parkQueued`);
+ * - an op given a foreign AbortSignal is linked in that signal's hub exactly while it is parked;
  * - an op's `owner` has it in its bound set exactly while it is parked (`owner` itself stays set).
  */
 import { setImmediate as realSetImmediate } from 'node:timers';
@@ -25,7 +24,6 @@ import {
   FIRED,
   type Hub,
   LIVE,
-  type NotedQueue,
   existingHub,
   hubOf,
   isAborted,
@@ -139,10 +137,7 @@ export abstract class Parked implements AbortLink {
   get listener(): boolean {
     return false;
   }
-  /**
-   * Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal.
-   * An op found through its queue (`parkQueued`) sets `hub` only: the hub finds it in its queue.
-   */
+  /** Its links in a signal's hub (see signal-hub.ts): set only while parked with a foreign signal. */
   declare hub: Hub | null;
   declare hprev: AbortLink | null;
   declare hnext: AbortLink | null;
@@ -236,37 +231,12 @@ export function park(op: Parked, opts: SignalOptions | undefined): void {
 
 /**
  * Registers a parked op that is found through a listed queue (a plain channel waiter, see the
- * top): given a foreign signal, it is bound to the signal's hub, which notes its queue to find it
- * there on abort, rather than linked into the hub (see Hub.bindQueued). Precondition: the op is
- * already in its queue `op.q`, and the queue has been given to `listQueue`.
+ * top). Precondition: the op is already in a queue given to `listQueue`.
  */
-export function parkQueued(op: QueuedOp, opts: SignalOptions | undefined): void {
+export function parkQueued(op: Parked, opts: SignalOptions | undefined): void {
   op.seq = nextSeq();
-  let owner: Owner | null = null;
-  // As in `bind`, which this repeats rather than calls: V8 inlines both into their callers (the
-  // channel operations), and a shared one taking the queue would be larger to inline in each.
-  if (opts !== undefined) {
-    const named = ownerOf(opts);
-    if (named !== undefined) {
-      owner = named;
-    } else {
-      const signal = opts.signal;
-      if (signal !== undefined) {
-        const hub = hubOf(signal);
-        owner = hub.owner as Owner | null;
-        if (owner === null) hub.bindQueued(op, op.q!);
-      }
-    }
-  }
-  if (owner === null) owner = current;
-  if (owner !== null) {
-    op.owner = owner;
-    owner.bind(op);
-  }
+  bind(op, opts);
 }
-
-/** A parked op found through its wait queue (waiter.ts's Waiter). */
-export type QueuedOp = Parked & { readonly q: NotedQueue | null };
 
 /** Links `op` to its signal's hub or binds it to its goroutine. */
 function bind(op: Parked, opts: SignalOptions | undefined): void {
@@ -299,18 +269,12 @@ export function unpark(op: Parked): void {
   else head = op.gnext;
   if (op.gnext !== null) op.gnext.gprev = op.gprev;
   op.gprev = op.gnext = null;
-  if (op.hub !== null) unlisten(op);
-  unbindOwner(op);
+  unparkQueued(op);
 }
 
-/** Undoes `parkQueued`. Precondition: the op is parked. */
+/** Undoes `parkQueued` (and the rest of `park`). Precondition: the op is parked. */
 export function unparkQueued(op: Parked): void {
-  const hub = op.hub;
-  if (hub !== null) hub.unbindQueued(op);
-  unbindOwner(op);
-}
-
-function unbindOwner(op: Parked): void {
+  if (op.hub !== null) unlisten(op);
   // `owner` stays set: completion code still needs it (to record a value taken for a generator).
   if (op.owner !== null) op.owner.unbind(op);
 }

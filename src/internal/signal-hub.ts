@@ -36,10 +36,7 @@
  * - a held hub is never LIVE;
  * - state LIVE or FIRED  =>  whenever code other than the listener runs, the state is FIRED
  *   exactly when `signal.aborted` is true;
- * - `fire` unlinks each link before calling it, so a link may unlink or relink freely;
- * - a queued link (`bindQueued`) has `hub` set and is never linked; while bound, its queue is in
- *   the hub's `queues`; a queue whose `noted` is a hub's `mark` is in that hub's `queues`, and that
- *   hub is watching its signal; `bound` counts the hub's queued links.
+ * - `fire` unlinks each link before calling it, so a link may unlink or relink freely.
  */
 import { getEventListeners } from 'node:events';
 
@@ -52,31 +49,6 @@ export interface AbortLink {
   hnext: AbortLink | null;
   /** Called once when the signal it is linked to aborts; it has been unlinked already. */
   onSignalAbort(reason: unknown): void;
-}
-
-/**
- * A parked op found through its wait queue (a plain channel waiter, see park.ts): bound to a hub
- * by its `hub` field alone, never linked (`hprev`, `hnext` stay null). The hub finds it, on abort,
- * through the queues it noted (`Hub.bindQueued`).
- */
-export interface QueuedLink {
-  hub: Hub | null;
-  /** Park order (park.ts): an abort fails a hub's queued ops oldest first. */
-  readonly seq: number;
-  onSignalAbort(reason: unknown): void;
-}
-
-/** A wait queue that can hold queued links (waiter.ts's WaitQ). */
-export interface NotedQueue {
-  /**
-   * The `mark` of the hub that noted it last, or null. A hub's mark is a token of its own, not the
-   * hub: a queue outlives the signals whose ops passed through it, and must not keep them alive.
-   */
-  noted: object | null;
-  /** Null when the queue is empty. */
-  readonly head: unknown;
-  /** Appends the ops it holds that are bound to `hub` to `out`. */
-  collectBound(hub: Hub, out: QueuedLink[]): void;
 }
 
 /** Hub states, in order: each one implies the ones before it. */
@@ -99,20 +71,6 @@ export class Hub {
    * generation, where every store of a newer object into it takes the write barrier's slow path.
    */
   head: AbortLink | null = null;
-  /**
-   * The queued links bound to this hub (see `bindQueued`); a held hub lets go of its signal when
-   * this is 0 and the list is empty. A small integer: storing it needs no write barrier.
-   */
-  bound = 0;
-  /**
-   * The wait queues that may hold queued links bound here: every queue that holds one is listed
-   * (maybe more than once, maybe with empty queues, see `note`).
-   */
-  private queues: NotedQueue[] = [];
-  /** `queues` is swept when it grows this long. */
-  private sweepAt = 16;
-  /** What a queue's `noted` holds while it is known to be in `queues` (see NotedQueue). */
-  private readonly mark: object = {};
   /** The goroutine whose `ctx.signal` this is (its ops bind to it directly), or null. */
   owner: unknown = null;
   /**
@@ -122,7 +80,7 @@ export class Hub {
   state: number = UNSEEN;
 
   /** Node keeps the signal alive while it has a listener (see the top); known once watched. */
-  held: boolean | undefined = undefined;
+  private held: boolean | undefined = undefined;
   /** The registered listener, while there is one. */
   private listener: (() => void) | null = null;
 
@@ -160,12 +118,10 @@ export class Hub {
 
   /** The list became empty: a held hub lets go of the signal. */
   emptied(): void {
-    if (this.held !== true || this.bound !== 0 || this.head !== null) return;
+    if (this.held !== true) return;
     const listener = this.listener;
     if (listener === null) return;
     this.listener = null;
-    // Its queues are noted again, and the signal watched again, when an op parks on it.
-    this.forgetQueues();
     this.state = SEEN;
     this.signal.removeEventListener('abort', listener);
   }
@@ -190,81 +146,8 @@ export class Hub {
     first.hprev = link;
   }
 
-  /**
-   * Binds `op`, which has just been pushed onto `q`, to this hub: parking with a signal stores
-   * nothing into the hub or the queue but a small integer, unless `q` is new to the hub. Linking
-   * the op (`add`) would store it into the hub or into an older op, and the hub and the queue live
-   * long enough to be in V8's old generation, where storing a young object takes the write
-   * barrier's slow path. Precondition: `op.hub === null`, the signal has not aborted, `op` is in
-   * `q`.
-   */
-  bindQueued(op: QueuedLink, q: NotedQueue): void {
-    op.hub = this;
-    this.bound++;
-    // A queue marked by this hub was noted after the hub was watched, and a held hub forgets its
-    // queues when it stops watching (`emptied`): the signal is watched.
-    if (q.noted !== this.mark) this.note(q);
-  }
-
-  /** Undoes `bindQueued`. Precondition: `op.hub === this`. */
-  unbindQueued(op: QueuedLink): void {
-    op.hub = null;
-    if (--this.bound === 0 && this.held === true) this.emptied();
-  }
-
-  /**
-   * Watches the signal if not yet, and lists `q` among the queues to search on abort. A queue
-   * whose mark another hub took (it held ops of two signals) may be listed twice: `queues` is
-   * swept of duplicates and empty queues when it has doubled since the last sweep, so noting
-   * costs O(1) amortised and `queues` holds at most about twice the queues found holding ops at
-   * the last sweep, plus 16.
-   */
-  private note(q: NotedQueue): void {
-    if (this.state < WATCHED) this.register();
-    if (this.queues.length >= this.sweepAt) this.sweep();
-    if (q.noted === this.mark) return; // the sweep kept it
-    q.noted = this.mark;
-    this.queues.push(q);
-  }
-
-  /** Forgets every queue (a held hub stops watching; or the hub fired). */
-  private forgetQueues(): void {
-    for (const q of this.queues) if (q.noted === this.mark) q.noted = null;
-    this.queues = [];
-  }
-
-  private sweep(): void {
-    const seen = new Set<NotedQueue>();
-    const kept: NotedQueue[] = [];
-    for (const q of this.queues) {
-      if (seen.has(q)) continue;
-      seen.add(q);
-      if (q.head !== null) {
-        kept.push(q);
-        q.noted = this.mark;
-      } else if (q.noted === this.mark) {
-        q.noted = null;
-      }
-    }
-    this.queues = kept;
-    this.sweepAt = Math.max(16, kept.length * 2);
-  }
-
-  /**
-   * Aborts every queued link bound here, oldest first, then every linked link in FIFO order,
-   * including ones linked while it runs. The queued links are collected before any is failed, and
-   * each is failed only if still bound: failing one may complete or withdraw another (user code
-   * runs), and a link that has completed or withdrawn never reacts.
-   */
+  /** Aborts every link in FIFO order, including ones linked while it runs. */
   private fire(reason: unknown): void {
-    const queued: QueuedLink[] = [];
-    for (const q of this.queues) if (q.head !== null) q.collectBound(this, queued);
-    this.forgetQueues();
-    queued.sort((a, b) => a.seq - b.seq);
-    for (const op of queued) {
-      // A queue noted twice lists its ops twice; failing one unbinds it.
-      if (op.hub === this) op.onSignalAbort(reason);
-    }
     let l: AbortLink | null;
     while ((l = this.head) !== null) {
       unlisten(l);

@@ -14,7 +14,6 @@
 import { ChannelClosedError } from '../errors.js';
 import type { RecvCallback, SignalOptions } from '../types.js';
 import { type OpQueue, Parked, listQueue, parkQueued, setCurrent, unparkQueued } from './park.js';
-import type { Hub, NotedQueue, QueuedLink } from './signal-hub.js';
 import { type Taken, type TakenFrom, fill } from './taken.js';
 import { defer, resume } from './yield.js';
 
@@ -83,24 +82,11 @@ export interface Queued {
  * into it takes the write barrier's slow path; a push onto a non-empty queue stores into waiters
  * only (a select with two cases on one channel pushes twice).
  */
-export class WaitQ implements OpQueue, NotedQueue {
+export class WaitQ implements OpQueue {
   /** The longest-waiting waiter, or null when the queue is empty. */
   head: Queued | null = null;
   /** Listed among the queues that hold parked ops (park.ts sets it, see `listQueue`). */
   listed = false;
-  /** Noted by a signal's hub as holding its waiters (signal-hub.ts sets it, see Hub.bindQueued). */
-  noted: object | null = null;
-
-  /** Appends its plain waiters bound to `hub` (parked with its signal). */
-  collectBound(hub: Hub, out: QueuedLink[]): void {
-    const first = this.head;
-    if (first === null) return;
-    let w: Queued = first;
-    do {
-      if (w instanceof Waiter && w.hub === hub) out.push(w);
-      w = w.next!;
-    } while (w !== first);
-  }
 
   /** Appends its plain waiters (parked ops; a select's case waiters are not: their select is). */
   collectOps(out: Parked[]): void {
