@@ -39,6 +39,8 @@ export interface FloorSelectResult<T> {
   value: T | undefined;
 }
 
+const RESOLVED: Promise<void> = Promise.resolve();
+
 /** Hands `v` (received value, or undefined for a sender) to a waiter and claims its select. */
 function complete<T>(w: Waiter<T>, v: T | undefined): void {
   if (w.sel === null) {
@@ -89,7 +91,7 @@ export class FloorSelectChan<T> {
   }
 
   send(v: T): Promise<void> {
-    if (this.trySend(v)) return Promise.resolve();
+    if (this.trySend(v)) return RESOLVED;
     return new Promise<void>((resolve) =>
       this.senders.push({ sel: null, index: 0, value: v, resolve }),
     );
