@@ -2,20 +2,21 @@
  * The selecting floor: what the `select` benchmark costs on Node with the least a correct select
  * must do. NOT gorx, and not a usable select. It is a reference beside the floor of floor.ts, which
  * performs the same exchanges without selecting (issue 14 measures gorx's select against that one):
- * the difference between the two floors is what selecting itself costs, in any implementation.
+ * the difference between the two floors is what selecting, and a channel that supports it, costs
+ * at the least.
  *
  * What it does, as Go's semantics require: when several cases are ready, one is chosen uniformly
  * at random (reservoir sampling, as gorx does); exactly one case fires; a losing case never takes a
  * value. When none is ready, the select queues one waiter per case and the first partner to reach
- * one of them claims the select.
+ * one of them claims the select. Like gorx, a case repeating an earlier case's channel and
+ * direction is not queued (it could never fire first).
  *
- * What it leaves out, and gorx cannot: the losing waiters are not removed when the select fires.
+ * What it leaves out, and gorx does not: the losing waiters are not removed when the select fires.
  * They stay queued, marked dead, and are dropped by whoever next looks at that end of the queue
- * (lazy deletion). That is the cheapest correct claim, but a loop that selects over a channel
- * nobody serves grows that channel's queue by one dead waiter per select, without bound; gorx
- * unlinks every losing waiter when a case fires. No close, no cancellation, no validation, no
- * deadlock detection, no promise cases either. Like gorx, a case repeating an earlier case's channel and direction is
- * not queued (it could never fire first).
+ * (lazy deletion). That is the cheapest correct claim, but as written a loop that selects over a
+ * channel nobody serves grows that channel's queue by one dead waiter per select, without bound
+ * (a library would have to compact its queues too); gorx unlinks every losing waiter when a case
+ * fires. No close, no cancellation, no validation, no deadlock detection, no promise cases either.
  */
 import { type Case, fail, now, verify } from './harness.js';
 import { EMPTY, Fifo } from './floor.js';

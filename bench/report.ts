@@ -82,7 +82,10 @@ function floorFor(bench: string, impl: string): string | undefined {
   return FLOOR_OF[impl];
 }
 
-/** Every gorx channel row as a ratio to its floor and to Go, with the spread of its samples. */
+/**
+ * Every gorx channel row as a ratio to its floor, to the selecting floor (`select` only; "–" in the
+ * other rows) and to Go, with the spread of its samples.
+ */
 export function renderFloorRatios(results: Results): string {
   const out = [
     '| benchmark | gorx style | median ns/op (IQR) | floor used | ÷ floor | ÷ selecting floor | ÷ Go |',

@@ -1,7 +1,7 @@
 // One AbortSignal shared by parked sends and receives on many channels: an abort rejects exactly
 // the operations still parked with that signal, each once, with the signal's reason, oldest first,
-// whichever queues they sit in and whatever else those queues hold (issue 14: a plain waiter is
-// found through its channel's wait queue).
+// whichever queues they sit in and whatever else those queues hold (issue 14: one listener per
+// signal, however the operations parked with it are found).
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { getEventListeners } from 'node:events';
 import { type Chan, chan } from 'gorx';
@@ -57,8 +57,7 @@ describe('one signal across many wait queues', () => {
     const p0 = first.recv(opts);
     await first.send(0);
     expect(await p0).toBe(0);
-    // Many other queues hold and release ops of the signal (enough to outgrow any bookkeeping
-    // that is swept when it grows), then the first queue holds one again.
+    // Many other queues hold and release ops of the signal, then the first queue holds one again.
     for (let i = 0; i < 100; i++) {
       const ch = chan<number>();
       const p = ch.send(i, opts);
@@ -105,7 +104,7 @@ describe('one signal across many wait queues', () => {
     expect(states[4]!.result).toEqual({ state: 'fulfilled', value: 'z' });
   });
 
-  it('an op that completes in the same turn as the abort, before it, is not rejected; one after it is', async () => {
+  it('an op that completes in the same turn as the abort, before it, is not rejected; one still parked with it is, and takes no value', async () => {
     const ac = new AbortController();
     const ch = chan<number>();
     const done = track(ch.recv({ signal: ac.signal }));
