@@ -170,55 +170,86 @@ export function floorSelect<T>(cases: readonly FloorCase<T>[]): Promise<FloorSel
 const later = (fn: () => Promise<void>): Promise<void> => Promise.resolve().then(fn);
 
 /**
- * gorx's `select` benchmark on the selecting floor: four cases (send, receive, send, receive) on
- * one rendezvous channel, a partner that sends k and then receives. Idiomatic: every select and
- * every partner operation awaited; fast-path: tried first, awaited only when it would block.
+ * Counts the selects' results: a receive case must get the partner's next value (0, 1, 2, ...),
+ * and as the partner alternates, so do the selects.
  */
-function selectingFloor(fast: boolean) {
-  return async (n: number): Promise<number> => {
-    verify(n % 2 === 0, `selecting floor: n must be even, got ${n}`);
-    const c = new FloorSelectChan<number>(0);
-    let partnerOk = true;
-    // n selects exchange with the partner n times: it sends and receives n / 2 times each.
-    const partner = later(async () => {
-      for (let k = 0; k < n >> 1; k++) {
-        if (!fast || !c.trySend(k)) await c.send(k);
-        let v: number;
-        if (fast) {
-          const r = c.tryRecv();
-          v = r !== EMPTY ? r : await c.recv();
-        } else {
-          v = await c.recv();
-        }
-        if (v !== k) partnerOk = false;
+class Tally {
+  received = 0;
+  sent = 0;
+  take(r: FloorSelectResult<number>): void {
+    if (r.index === 1 || r.index === 3) {
+      if (r.value !== this.received) {
+        fail(`selecting floor received ${r.value}, want ${this.received}`);
       }
-    });
-    const t0 = now();
-    let received = 0;
-    let sent = 0;
-    for (let i = 0; i < n; i++) {
-      const cases: FloorCase<number>[] = [
-        { recv: false, ch: c, value: sent },
-        { recv: true, ch: c, value: undefined },
-        { recv: false, ch: c, value: sent },
-        { recv: true, ch: c, value: undefined },
-      ];
-      const r = (fast ? floorTrySelect(cases) : undefined) ?? (await floorSelect(cases));
-      if (r.index === 1 || r.index === 3) {
-        if (r.value !== received) fail(`selecting floor received ${r.value}, want ${received}`);
-        received++;
-      } else {
-        sent++;
-      }
+      this.received++;
+    } else {
+      this.sent++;
     }
-    const ns = now() - t0;
-    await partner;
+  }
+  check(partnerOk: boolean): void {
+    verify(partnerOk, 'selecting floor: the partner received a wrong value');
     verify(
-      partnerOk && received + sent === n && Math.abs(received - sent) <= 1,
-      `selecting floor: ${received} receives and ${sent} sends, want alternating, ${n} in all`,
+      Math.abs(this.received - this.sent) <= 1,
+      `selecting floor: ${this.received} receives and ${this.sent} sends, want alternating`,
     );
-    return ns / n;
-  };
+  }
+}
+
+/** The four cases of gorx's `select` benchmark: send, receive, send, receive on one channel. */
+function casesOf(c: FloorSelectChan<number>, sent: number): FloorCase<number>[] {
+  return [
+    { recv: false, ch: c, value: sent },
+    { recv: true, ch: c, value: undefined },
+    { recv: false, ch: c, value: sent },
+    { recv: true, ch: c, value: undefined },
+  ];
+}
+
+/*
+ * gorx's `select` benchmark on the selecting floor, one function per style (see floor.ts): n selects
+ * on one rendezvous channel with a partner that sends k and then receives, n / 2 times each.
+ */
+
+async function selectingFloorIdiomatic(n: number): Promise<number> {
+  verify(n % 2 === 0, `selecting floor: n must be even, got ${n}`);
+  const c = new FloorSelectChan<number>(0);
+  let partnerOk = true;
+  const partner = later(async () => {
+    for (let k = 0; k < n >> 1; k++) {
+      await c.send(k);
+      if ((await c.recv()) !== k) partnerOk = false;
+    }
+  });
+  const tally = new Tally();
+  const t0 = now();
+  for (let i = 0; i < n; i++) tally.take(await floorSelect(casesOf(c, tally.sent)));
+  const ns = now() - t0;
+  await partner;
+  tally.check(partnerOk);
+  return ns / n;
+}
+
+async function selectingFloorFast(n: number): Promise<number> {
+  verify(n % 2 === 0, `selecting floor: n must be even, got ${n}`);
+  const c = new FloorSelectChan<number>(0);
+  let partnerOk = true;
+  const partner = later(async () => {
+    for (let k = 0; k < n >> 1; k++) {
+      if (!c.trySend(k)) await c.send(k);
+      const r = c.tryRecv();
+      if ((r !== EMPTY ? r : await c.recv()) !== k) partnerOk = false;
+    }
+  });
+  const tally = new Tally();
+  const t0 = now();
+  for (let i = 0; i < n; i++) {
+    const cases = casesOf(c, tally.sent);
+    tally.take(floorTrySelect(cases) ?? (await floorSelect(cases)));
+  }
+  const ns = now() - t0;
+  await partner;
+  tally.check(partnerOk);
+  return ns / n;
 }
 
 export const FLOOR_SELECT = 'selecting floor';
@@ -227,7 +258,7 @@ export const FLOOR_SELECT_FAST = 'selecting floor fast-path';
 /** The selecting floor's cases (references, not gorx): only the `select` benchmark. */
 export function floorSelectCases(): Case[] {
   return [
-    { bench: 'select', impl: FLOOR_SELECT, run: selectingFloor(false) },
-    { bench: 'select', impl: FLOOR_SELECT_FAST, run: selectingFloor(true) },
+    { bench: 'select', impl: FLOOR_SELECT, run: selectingFloorIdiomatic },
+    { bench: 'select', impl: FLOOR_SELECT_FAST, run: selectingFloorFast },
   ];
 }

@@ -121,27 +121,40 @@ export class FloorChan<T> {
 /** Producers and partners start in a microtask, as in every other implementation. */
 const later = (fn: () => Promise<void>): Promise<void> => Promise.resolve().then(fn);
 
-function recvFloor(capacity: number, fast: boolean) {
+/*
+ * One function per style, as in gorx-channels.ts: V8 shares type feedback (and optimised code)
+ * between the closures a function literal makes, so a style written as a flag inside one literal
+ * ran its idiomatic and try-first loops on code shaped by both (session 7).
+ */
+
+function recvFloorIdiomatic(capacity: number) {
   return async (n: number): Promise<number> => {
     const ch = new FloorChan<number>(capacity);
-    const producer = later(
-      fast
-        ? async () => {
-            for (let i = 0; i < n; i++) if (!ch.trySend(i)) await ch.send(i);
-          }
-        : async () => {
-            for (let i = 0; i < n; i++) await ch.send(i);
-          },
-    );
+    const producer = later(async () => {
+      for (let i = 0; i < n; i++) await ch.send(i);
+    });
     const t0 = now();
     let sum = 0;
-    if (fast) {
-      for (let i = 0; i < n; i++) {
-        const v = ch.tryRecv();
-        sum += v !== EMPTY ? v : await ch.recv();
-      }
-    } else {
-      for (let i = 0; i < n; i++) sum += await ch.recv();
+    for (let i = 0; i < n; i++) sum += await ch.recv();
+    const ns = now() - t0;
+    await producer;
+    verify(sum === sumBelow(n), `floor recv sum ${sum}, want ${sumBelow(n)}`);
+    sink(sum);
+    return ns / n;
+  };
+}
+
+function recvFloorFast(capacity: number) {
+  return async (n: number): Promise<number> => {
+    const ch = new FloorChan<number>(capacity);
+    const producer = later(async () => {
+      for (let i = 0; i < n; i++) if (!ch.trySend(i)) await ch.send(i);
+    });
+    const t0 = now();
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      const v = ch.tryRecv();
+      sum += v !== EMPTY ? v : await ch.recv();
     }
     const ns = now() - t0;
     await producer;
@@ -151,57 +164,66 @@ function recvFloor(capacity: number, fast: boolean) {
   };
 }
 
-/**
- * The exchanges of the select benchmark: partner "send k, receive", main "receive, send". The
- * fast-path variant tries first and awaits only when the try fails, in both loops, as gorx's
- * try-first select and partner do (`trySelect(cases) ?? await select(cases)`).
- */
-function selectFloor(fast: boolean) {
-  return async (n: number): Promise<number> => {
-    const c = new FloorChan<number>(0);
-    let partnerOk = true;
-    const partner = later(
-      fast
-        ? async () => {
-            for (let k = 0; k < n >> 1; k++) {
-              if (!c.trySend(k)) await c.send(k);
-              const r = c.tryRecv();
-              if ((r !== EMPTY ? r : await c.recv()) !== k) partnerOk = false;
-            }
-          }
-        : async () => {
-            for (let k = 0; k < n >> 1; k++) {
-              await c.send(k);
-              if ((await c.recv()) !== k) partnerOk = false;
-            }
-          },
-    );
-    const t0 = now();
-    let received = 0;
-    let sent = 0;
-    for (let i = 0; i < n; i++) {
-      if ((i & 1) === 0) {
-        let v: number;
-        if (fast) {
-          const r = c.tryRecv();
-          v = r !== EMPTY ? r : await c.recv();
-        } else {
-          v = await c.recv();
-        }
-        if (v !== received) fail(`floor select received ${v}, want ${received}`);
-        received++;
-      } else if (fast) {
-        if (!c.trySend(sent)) await c.send(sent);
-        sent++;
-      } else {
-        await c.send(sent++);
-      }
+/** The exchanges of the select benchmark: partner "send k, receive", main "receive, send". */
+async function selectFloorIdiomatic(n: number): Promise<number> {
+  const c = new FloorChan<number>(0);
+  let partnerOk = true;
+  const partner = later(async () => {
+    for (let k = 0; k < n >> 1; k++) {
+      await c.send(k);
+      if ((await c.recv()) !== k) partnerOk = false;
     }
-    const ns = now() - t0;
-    await partner;
-    verify(partnerOk && received + sent === n, 'floor select partner saw a wrong value');
-    return ns / n;
-  };
+  });
+  const t0 = now();
+  let received = 0;
+  let sent = 0;
+  for (let i = 0; i < n; i++) {
+    if ((i & 1) === 0) {
+      const v = await c.recv();
+      if (v !== received) fail(`floor select received ${v}, want ${received}`);
+      received++;
+    } else {
+      await c.send(sent++);
+    }
+  }
+  const ns = now() - t0;
+  await partner;
+  verify(partnerOk, 'floor select partner saw a wrong value');
+  return ns / n;
+}
+
+/**
+ * The same, trying first and awaiting only when the try fails, in both loops, as gorx's try-first
+ * select and partner do (`trySelect(cases) ?? await select(cases)`).
+ */
+async function selectFloorFast(n: number): Promise<number> {
+  const c = new FloorChan<number>(0);
+  let partnerOk = true;
+  const partner = later(async () => {
+    for (let k = 0; k < n >> 1; k++) {
+      if (!c.trySend(k)) await c.send(k);
+      const r = c.tryRecv();
+      if ((r !== EMPTY ? r : await c.recv()) !== k) partnerOk = false;
+    }
+  });
+  const t0 = now();
+  let received = 0;
+  let sent = 0;
+  for (let i = 0; i < n; i++) {
+    if ((i & 1) === 0) {
+      const r = c.tryRecv();
+      const v = r !== EMPTY ? r : await c.recv();
+      if (v !== received) fail(`floor select received ${v}, want ${received}`);
+      received++;
+    } else {
+      if (!c.trySend(sent)) await c.send(sent);
+      sent++;
+    }
+  }
+  const ns = now() - t0;
+  await partner;
+  verify(partnerOk, 'floor select partner saw a wrong value');
+  return ns / n;
 }
 
 /** A select that takes its default: four tries, none can proceed. */
@@ -219,42 +241,45 @@ async function selectDefaultFloor(n: number): Promise<number> {
   return ns / n;
 }
 
-function pingPongFloor(fast: boolean) {
-  return async (n: number): Promise<number> => {
-    const ping = new FloorChan<number>(0);
-    const pong = new FloorChan<number>(0);
-    const partner = later(
-      fast
-        ? async () => {
-            for (let k = 0; k < n; k++) {
-              const r = ping.tryRecv();
-              const v = r !== EMPTY ? r : await ping.recv();
-              if (!pong.trySend(v)) await pong.send(v);
-            }
-          }
-        : async () => {
-            for (let k = 0; k < n; k++) await pong.send(await ping.recv());
-          },
-    );
-    const t0 = now();
-    let sum = 0;
-    if (fast) {
-      for (let i = 0; i < n; i++) {
-        if (!ping.trySend(i)) await ping.send(i);
-        const r = pong.tryRecv();
-        sum += r !== EMPTY ? r : await pong.recv();
-      }
-    } else {
-      for (let i = 0; i < n; i++) {
-        await ping.send(i);
-        sum += await pong.recv();
-      }
+async function pingPongFloorIdiomatic(n: number): Promise<number> {
+  const ping = new FloorChan<number>(0);
+  const pong = new FloorChan<number>(0);
+  const partner = later(async () => {
+    for (let k = 0; k < n; k++) await pong.send(await ping.recv());
+  });
+  const t0 = now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    await ping.send(i);
+    sum += await pong.recv();
+  }
+  const ns = now() - t0;
+  await partner;
+  verify(sum === sumBelow(n), `floor ping_pong sum ${sum}, want ${sumBelow(n)}`);
+  return ns / n;
+}
+
+async function pingPongFloorFast(n: number): Promise<number> {
+  const ping = new FloorChan<number>(0);
+  const pong = new FloorChan<number>(0);
+  const partner = later(async () => {
+    for (let k = 0; k < n; k++) {
+      const r = ping.tryRecv();
+      const v = r !== EMPTY ? r : await ping.recv();
+      if (!pong.trySend(v)) await pong.send(v);
     }
-    const ns = now() - t0;
-    await partner;
-    verify(sum === sumBelow(n), `floor ping_pong sum ${sum}, want ${sumBelow(n)}`);
-    return ns / n;
-  };
+  });
+  const t0 = now();
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    if (!ping.trySend(i)) await ping.send(i);
+    const r = pong.tryRecv();
+    sum += r !== EMPTY ? r : await pong.recv();
+  }
+  const ns = now() - t0;
+  await partner;
+  verify(sum === sumBelow(n), `floor ping_pong sum ${sum}, want ${sumBelow(n)}`);
+  return ns / n;
 }
 
 export const FLOOR = 'floor';
@@ -265,16 +290,16 @@ export function floorCases(): Case[] {
   const f = FLOOR;
   const ff = FLOOR_FAST;
   return [
-    { bench: 'chan_sync', impl: f, run: recvFloor(0, false) },
-    { bench: 'chan_sync', impl: ff, run: recvFloor(0, true) },
-    { bench: 'chan_buff', impl: f, run: recvFloor(1000, false) },
-    { bench: 'chan_buff', impl: ff, run: recvFloor(1000, true) },
-    { bench: 'chan_async', impl: f, run: recvFloor(Infinity, false) },
-    { bench: 'chan_async', impl: ff, run: recvFloor(Infinity, true) },
-    { bench: 'select', impl: f, run: selectFloor(false) },
-    { bench: 'select', impl: ff, run: selectFloor(true) },
+    { bench: 'chan_sync', impl: f, run: recvFloorIdiomatic(0) },
+    { bench: 'chan_sync', impl: ff, run: recvFloorFast(0) },
+    { bench: 'chan_buff', impl: f, run: recvFloorIdiomatic(1000) },
+    { bench: 'chan_buff', impl: ff, run: recvFloorFast(1000) },
+    { bench: 'chan_async', impl: f, run: recvFloorIdiomatic(Infinity) },
+    { bench: 'chan_async', impl: ff, run: recvFloorFast(Infinity) },
+    { bench: 'select', impl: f, run: selectFloorIdiomatic },
+    { bench: 'select', impl: ff, run: selectFloorFast },
     { bench: 'select_default', impl: ff, run: selectDefaultFloor },
-    { bench: 'ping_pong', impl: f, run: pingPongFloor(false) },
-    { bench: 'ping_pong', impl: ff, run: pingPongFloor(true) },
+    { bench: 'ping_pong', impl: f, run: pingPongFloorIdiomatic },
+    { bench: 'ping_pong', impl: ff, run: pingPongFloorFast },
   ];
 }

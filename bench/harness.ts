@@ -17,6 +17,8 @@ export interface Sample {
   bytesPerG?: number;
   /** Heap bytes per goroutine, where measured. */
   heapPerG?: number;
+  /** Which of the benchmark's processes measured it (channel benchmarks), from 0. */
+  proc?: number;
 }
 
 /** Monotonic time in nanoseconds (a double: enough precision for runs under a few days). */
@@ -107,6 +109,31 @@ export class Results {
     return list === undefined || list.length === 0
       ? undefined
       : stats(list.map((s) => s.value)).median;
+  }
+
+  /**
+   * The ratio of `impl`'s median to `ref`'s in each process that measured both (samples tagged
+   * `proc`), in process order: how far one process's verdict is from another's.
+   */
+  perProcessRatios(bench: string, impl: string, ref: string): number[] {
+    const byProc = (name: string): Map<number, number[]> => {
+      const m = new Map<number, number[]>();
+      for (const s of this.data.get(bench)?.get(name) ?? []) {
+        if (s.proc === undefined) continue;
+        let list = m.get(s.proc);
+        if (list === undefined) m.set(s.proc, (list = []));
+        list.push(s.value);
+      }
+      return m;
+    };
+    const a = byProc(impl);
+    const b = byProc(ref);
+    const out: number[] = [];
+    for (const [proc, xs] of [...a].sort((x, y) => x[0] - y[0])) {
+      const ys = b.get(proc);
+      if (ys !== undefined) out.push(stats(xs).median / stats(ys).median);
+    }
+    return out;
   }
 
   /** Arithmetic mean of the samples (every round's garbage collection counted in proportion). */

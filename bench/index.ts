@@ -26,7 +26,7 @@ import { Results, roundRobin, type Sample } from './harness.js';
 import { peerChannelCases } from './peer-channels.js';
 import { floorCases } from './floor.js';
 import { floorSelectCases } from './floor-select.js';
-import { renderReport } from './report.js';
+import { CHANNEL_BENCHES, renderReport } from './report.js';
 
 const self = fileURLToPath(import.meta.url);
 const root = join(dirname(self), '..', '..');
@@ -45,6 +45,10 @@ function flag(name: string, env: string): boolean {
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
 async function main(): Promise<void> {
+  if (argv[0] === '--child' && argv[1] === 'channels') {
+    await channelChild(argv[2]!, Number(argv[3]));
+    return;
+  }
   if (argv[0] === '--child' && argv[1] === 'goroutines') {
     await goroutineChild(argv[2]!, Number(argv[3]));
     return;
@@ -75,18 +79,34 @@ async function main(): Promise<void> {
   const go = flag('no-go', 'BENCH_NO_GO') ? null : goReference(root, log);
   const results = new Results();
 
-  // The channel benchmarks: one process, interleaved round-robin.
-  const channelCases = [
-    ...floorCases(),
-    ...floorSelectCases(),
-    ...gorxChannelCases(),
-    ...peerChannelCases(),
-  ].filter((c) => wanted(c.bench));
-  if (channelCases.length > 0) {
-    const benches = new Set(channelCases.map((c) => c.bench));
-    log(`in-process benchmarks: ${[...benches].join(', ')}; n=${n}`);
-    const goRound = go === null ? null : () => go.round(n).filter((s) => benches.has(s.bench));
-    await roundRobin(channelCases, n, warmup, rounds, results, goRound, log);
+  // The channel benchmarks: each in processes of its own (`channelProcesses` per benchmark, each
+  // `warmup` + a share of `rounds` rounds), every implementation of it interleaved round-robin
+  // in each. One process for all of them made every result depend on what else ran there: V8
+  // shares type feedback and optimised code between the closures of one function literal (the
+  // capacities of a receive loop, for instance), and the same build measured gorx's chan_sync at
+  // 1.08x the floor in one whole run and 1.53x in the next (docs/benchmarks.md, session 7).
+  // Several processes per benchmark show how far one process's verdict is from another's.
+  const channelBenches = CHANNEL_BENCHES.filter(wanted);
+  const channelProcesses = quick ? 1 : 3;
+  const channelPerProcess = Math.max(1, Math.ceil(rounds / channelProcesses));
+  if (channelBenches.length > 0) {
+    log(
+      `channel benchmarks: ${channelBenches.join(', ')}; n=${n}; ${channelProcesses} process(es) x ${channelPerProcess} rounds per benchmark`,
+    );
+    for (let p = 0; p < channelProcesses; p++) {
+      for (const bench of channelBenches) {
+        const out = child('channels', bench, n, {
+          BENCH_CHILD_WARMUP: String(warmup),
+          BENCH_CHILD_ROUNDS: String(channelPerProcess),
+        }) as unknown as { samples: Sample[] };
+        for (const s of out.samples) results.add({ ...s, proc: p });
+      }
+      // Go's channels, as many rounds as each benchmark ran in this process round.
+      for (let r = 0; go !== null && r < channelPerProcess; r++) {
+        for (const s of go.round(n)) if (channelBenches.includes(s.bench)) results.add(s);
+      }
+      log(`channel process round ${p + 1}/${channelProcesses}`);
+    }
   }
 
   // The goroutine lifecycle benchmarks (spawn, kill): each implementation in processes of its own.
@@ -194,6 +214,8 @@ async function main(): Promise<void> {
       cpuModel: cpus()[0]?.model.trim() ?? 'unknown CPU',
       n,
       rounds,
+      channelProcesses,
+      channelRounds: channelPerProcess,
       goroutineRounds: perProcess,
       goroutineProcesses: processes,
       warmup,
@@ -234,6 +256,28 @@ function child(
     );
   }
   return JSON.parse(line) as Record<string, number>;
+}
+
+/**
+ * A channel-benchmark child: runs every implementation of `bench` (the floors, gorx, the peers)
+ * round-robin for BENCH_CHILD_WARMUP + BENCH_CHILD_ROUNDS rounds and prints its measured samples
+ * as one JSON line. A wrong result throws, so the child fails and with it the run.
+ */
+async function channelChild(bench: string, n: number): Promise<void> {
+  const cases = [
+    ...floorCases(),
+    ...floorSelectCases(),
+    ...gorxChannelCases(),
+    ...peerChannelCases(),
+  ].filter((c) => c.bench === bench);
+  if (cases.length === 0) throw new Error(`no channel benchmark named ${bench}`);
+  const results = new Results();
+  const warm = Number(process.env.BENCH_CHILD_WARMUP);
+  const rounds = Number(process.env.BENCH_CHILD_ROUNDS);
+  await roundRobin(cases, n, warm, rounds, results, null, () => {});
+  const samples = [...results.data.values()].flatMap((byImpl) => [...byImpl.values()].flat());
+  process.stdout.write(JSON.stringify({ samples }) + '\n');
+  process.exit(0);
 }
 
 /**

@@ -8,6 +8,9 @@ export interface Facts {
   cpuModel: string;
   n: number;
   rounds: number;
+  /** Processes per channel benchmark (each runs `channelRounds`). */
+  channelProcesses: number;
+  channelRounds: number;
   /** Measured rounds of the goroutine lifecycle group (spawn, kill). */
   goroutineRounds: number;
   /** Processes per implementation of the spawn/kill benchmarks (each runs goroutineRounds). */
@@ -83,13 +86,13 @@ function floorFor(bench: string, impl: string): string | undefined {
 }
 
 /**
- * Every gorx channel row as a ratio to its floor, to the selecting floor (`select` only; "–" in the
- * other rows) and to Go, with the spread of its samples.
+ * Every gorx channel row as a ratio to its floor (over all samples, and in each process), to the
+ * selecting floor (`select` only; "–" in the other rows) and to Go, with the spread of its samples.
  */
 export function renderFloorRatios(results: Results): string {
   const out = [
-    '| benchmark | gorx style | median ns/op (IQR) | floor used | ÷ floor | ÷ selecting floor | ÷ Go |',
-    '|---|---|---:|---|---:|---:|---:|',
+    '| benchmark | gorx style | median ns/op (IQR) | floor used | ÷ floor | ÷ floor, each process | ÷ selecting floor | ÷ Go |',
+    '|---|---|---:|---|---:|---|---:|---:|',
   ];
   for (const bench of CHANNEL_BENCHES) {
     for (const impl of Object.keys(FLOOR_OF)) {
@@ -103,6 +106,7 @@ export function renderFloorRatios(results: Results): string {
       out.push(
         `| ${bench} | ${impl} | ${fmt(st.median)} (${fmt(st.q1)}–${fmt(st.q3)}) | ${floorImpl} | ` +
           `${ratio(fl === undefined ? undefined : st.median / fl)} | ` +
+          `${results.perProcessRatios(bench, impl, floorImpl).map(ratio).join(', ') || '–'} | ` +
           `${ratio(sf === undefined ? undefined : st.median / sf)} | ` +
           `${ratio(go === undefined ? undefined : st.median / go)} |`,
       );
@@ -138,7 +142,8 @@ export function renderMatrix(
   return out.join('\n');
 }
 
-const CHANNEL_BENCHES = [
+/** The channel benchmarks, in the report's order. */
+export const CHANNEL_BENCHES = [
   'chan_sync',
   'chan_buff',
   'chan_async',
@@ -356,8 +361,9 @@ export function renderReport(results: Results, facts: Facts): string {
     '',
     `${facts.date}. Node ${facts.node}, ${facts.go ?? 'no Go'}, ${facts.cpus} cores (${facts.cpuModel}), ` +
       `load average ${facts.load}.`,
-    `Channel and goroutine benchmarks: n = ${facts.n.toLocaleString('en-US')} operations per sample, ` +
-      `${facts.warmup} warm-up + ${facts.rounds} measured rounds, implementations interleaved round-robin in one process; ` +
+    `Channel and goroutine benchmarks: n = ${facts.n.toLocaleString('en-US')} operations per sample; ` +
+      `channel benchmarks: ${facts.channelProcesses} processes per benchmark, each ${facts.warmup} warm-up + ${facts.channelRounds} measured rounds ` +
+      `of every implementation interleaved round-robin; ` +
       `spawn and kill: ${facts.goroutineProcesses} processes per implementation and benchmark (started in rotating order), ` +
       `each ${facts.warmup} warm-up + ${facts.goroutineRounds} measured rounds. ` +
       `Daisy chain: ${facts.daisyN.toLocaleString('en-US')} goroutines, ${facts.daisyRounds} child process(es) per implementation.`,
