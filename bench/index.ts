@@ -22,7 +22,7 @@ import { runChild } from './child-benches.js';
 import { gorxChannelCases } from './gorx-channels.js';
 import { goroutineCases } from './goroutine-cases.js';
 import { goReference } from './go-reference.js';
-import { Results, roundRobin, type Sample } from './harness.js';
+import { type Case, Results, roundRobin, type Sample } from './harness.js';
 import { peerChannelCases } from './peer-channels.js';
 import { floorCases } from './floor.js';
 import { floorSelectCases } from './floor-select.js';
@@ -258,11 +258,7 @@ function child(
   return JSON.parse(line) as Record<string, number>;
 }
 
-/**
- * A channel-benchmark child: runs every implementation of `bench` (the floors, gorx, the peers)
- * round-robin for BENCH_CHILD_WARMUP + BENCH_CHILD_ROUNDS rounds and prints its measured samples
- * as one JSON line. A wrong result throws, so the child fails and with it the run.
- */
+/** A channel-benchmark child: every implementation of `bench` (the floors, gorx, the peers). */
 async function channelChild(bench: string, n: number): Promise<void> {
   const cases = [
     ...floorCases(),
@@ -271,24 +267,23 @@ async function channelChild(bench: string, n: number): Promise<void> {
     ...peerChannelCases(),
   ].filter((c) => c.bench === bench);
   if (cases.length === 0) throw new Error(`no channel benchmark named ${bench}`);
-  const results = new Results();
-  const warm = Number(process.env.BENCH_CHILD_WARMUP);
-  const rounds = Number(process.env.BENCH_CHILD_ROUNDS);
-  await roundRobin(cases, n, warm, rounds, results, null, () => {});
-  const samples = [...results.data.values()].flatMap((byImpl) => [...byImpl.values()].flat());
-  process.stdout.write(JSON.stringify({ samples }) + '\n');
-  process.exit(0);
+  await runChildCases(cases, n);
 }
 
-/**
- * A goroutine-benchmark child: runs one implementation's spawn/kill cases (BENCH_CHILD_BENCHES)
- * for BENCH_CHILD_WARMUP + BENCH_CHILD_ROUNDS rounds and prints its measured samples as one JSON
- * line. A wrong result throws, so the child fails and with it the run.
- */
+/** A goroutine-benchmark child: one implementation's spawn/kill cases (BENCH_CHILD_BENCHES). */
 async function goroutineChild(impl: string, n: number): Promise<void> {
   const benches = (process.env.BENCH_CHILD_BENCHES ?? '').split(',');
   const cases = goroutineCases().filter((c) => c.impl === impl && benches.includes(c.bench));
   if (cases.length === 0) throw new Error(`no goroutine benchmark for ${impl} in ${benches}`);
+  await runChildCases(cases, n);
+}
+
+/**
+ * Runs a child's cases round-robin for BENCH_CHILD_WARMUP + BENCH_CHILD_ROUNDS rounds and prints
+ * the measured samples as one JSON line. A wrong result throws, so the child fails and with it
+ * the run.
+ */
+async function runChildCases(cases: readonly Case[], n: number): Promise<void> {
   const results = new Results();
   const warm = Number(process.env.BENCH_CHILD_WARMUP);
   const rounds = Number(process.env.BENCH_CHILD_ROUNDS);
