@@ -5,7 +5,8 @@
  *   --quick            (BENCH_QUICK=1)      a fast smoke run: few rounds, small chains
  *   --only <a,b>       (BENCH_ONLY=a,b)     only these benchmarks (chan_sync, select, spawn,
  *                                           daisy_chain, blocked, ...); prefix match
- *   --rounds <k>       (BENCH_ROUNDS=k)     measured rounds
+ *   --rounds <k>       (BENCH_ROUNDS=k)     measured rounds (a channel benchmark's are shared out
+ *                                           among its processes, rounded up)
  *   --goroutine-rounds <k> (BENCH_GOROUTINE_ROUNDS=k)  measured rounds of spawn/kill (default:
  *                                           --rounds; Effection's rounds take seconds each)
  *   --no-go            (BENCH_NO_GO=1)      skip the Go reference
