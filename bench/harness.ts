@@ -162,8 +162,7 @@ export class Results {
 
 /**
  * Runs every case once per round, rotating the starting case each round so that GC pauses, JIT
- * tiering and machine noise fall on all implementations alike. `extra(round)` runs once per
- * round too (the Go reference) and returns its samples.
+ * tiering and machine noise fall on all implementations alike.
  */
 export async function roundRobin(
   cases: readonly Case[],
@@ -171,26 +170,13 @@ export async function roundRobin(
   warmup: number,
   rounds: number,
   results: Results,
-  extra: (() => Sample[]) | null,
-  progress: (msg: string) => void,
 ): Promise<void> {
-  const total = warmup + rounds;
-  for (let r = 0; r < total; r++) {
-    const measured = r >= warmup;
-    const extraAt = cases.length === 0 ? 0 : r % (cases.length + 1);
-    for (let k = 0; k <= cases.length; k++) {
-      if (k === extraAt) {
-        if (extra !== null) {
-          const samples = extra();
-          if (measured) for (const s of samples) results.add(s);
-        }
-        continue;
-      }
-      const c = cases[(k - (k > extraAt ? 1 : 0) + r) % cases.length]!;
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[(k + r) % cases.length]!;
       const ns = await c.run(n);
       await settle();
-      if (measured) results.add({ bench: c.bench, impl: c.impl, value: ns });
+      if (r >= warmup) results.add({ bench: c.bench, impl: c.impl, value: ns });
     }
-    progress(`round ${r + 1}/${total}${measured ? '' : ' (warm-up)'}`);
   }
 }

@@ -288,7 +288,7 @@ async function runChildCases(cases: readonly Case[], n: number): Promise<void> {
   const results = new Results();
   const warm = Number(process.env.BENCH_CHILD_WARMUP);
   const rounds = Number(process.env.BENCH_CHILD_ROUNDS);
-  await roundRobin(cases, n, warm, rounds, results, null, () => {});
+  await roundRobin(cases, n, warm, rounds, results);
   const samples = [...results.data.values()].flatMap((byImpl) => [...byImpl.values()].flat());
   process.stdout.write(JSON.stringify({ samples }) + '\n');
   process.exit(0);

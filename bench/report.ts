@@ -265,14 +265,7 @@ export function checkTargets(results: Results): Target[] {
     vsGo(b, fast, 1);
   }
   for (const impl of [idi, fast]) {
-    for (const b of [
-      'chan_sync',
-      'chan_buff',
-      'chan_async',
-      'select',
-      'select_default',
-      'ping_pong',
-    ]) {
+    for (const b of CHANNEL_BENCHES) {
       const m = results.median(b, impl);
       const ts = results.median(b, 'ts-chan');
       const f = m !== undefined && ts !== undefined ? ts / m : undefined;
